@@ -1,0 +1,18 @@
+"""The JSON API under /api/: each app's router mounted here, one auth and one error format."""
+
+from ninja import NinjaAPI
+
+from countyhealth.accounts.api_auth import api_auth
+from countyhealth.core import api_errors
+from countyhealth.residents.api import router as residents_router
+
+api = NinjaAPI(
+    title="countyhealth API",
+    version="1",
+    description="县域医共体全民健康信息平台 JSON API. Authenticate with the browser session (CSRF header) "
+    "or `Authorization: Bearer <token>`.",
+    auth=api_auth,
+    urls_namespace="api",
+)
+api_errors.install(api)
+api.add_router("/residents/", residents_router)

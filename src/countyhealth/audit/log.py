@@ -1,0 +1,55 @@
+"""The only way rows get into the audit tables."""
+
+from countyhealth.core.context import client_address
+
+from .models import AccessLog, AuditLog
+
+
+def _who(user):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None, "", None
+    return user.pk, user.get_username(), getattr(user, "organisation_id", None)
+
+
+def record_change(user, action: str, obj=None, *, resident_id=None, detail: dict | None = None) -> AuditLog:
+    user_id, username, org_id = _who(user)
+    return AuditLog.objects.create(
+        user_id=user_id,
+        username=username,
+        org_id=org_id,
+        resident_id=resident_id,
+        client_address=client_address.get(),
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        detail=detail or {},
+    )
+
+
+def record_denied(user, what: str, lookup: dict, *, resident_id=None) -> AuditLog:
+    """An attempt to reach an existing object out of the user's scope."""
+    return record_change(
+        user, "access.scope_denied", resident_id=resident_id, detail={"what": what, "lookup": _plain(lookup)}
+    )
+
+
+def record_access(user, resident_ids, what: str) -> None:
+    user_id, username, org_id = _who(user)
+    address = client_address.get()
+    AccessLog.objects.bulk_create(
+        [
+            AccessLog(
+                user_id=user_id,
+                username=username,
+                org_id=org_id,
+                resident_id=rid,
+                client_address=address,
+                what=what,
+            )
+            for rid in dict.fromkeys(resident_ids)
+        ]
+    )
+
+
+def _plain(lookup: dict) -> dict:
+    return {k: (v if isinstance(v, int | str | None) else str(v)) for k, v in lookup.items()}

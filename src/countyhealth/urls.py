@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from countyhealth.accounts import views as account_views
+
+from .api import api
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("countyhealth.accounts.urls")),
+    path("residents/", include("countyhealth.residents.urls")),
+    path("audit/", include("countyhealth.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
