@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from countyhealth.accounts.api import router as accounts_router
 from countyhealth.accounts.api_auth import api_auth
 from countyhealth.core import api_errors
 from countyhealth.residents.api import router as residents_router
@@ -15,4 +16,5 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api_errors.install(api)
+api.add_router("/accounts/", accounts_router)
 api.add_router("/residents/", residents_router)

@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from countyhealth.accounts import views as account_views
 
 from .api import api
+
+admin.site.site_header = _("County Health Platform administration")
+admin.site.site_title = _("County Health Platform")
 
 urlpatterns = [
     path("", account_views.home, name="home"),

@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -34,3 +35,29 @@ def home_tiles(user):
     from .navigation import items_for
 
     return [item for item in items_for(user) if item.url_name != "home"]
+
+
+@login_required
+def api_tokens(request):
+    """A user's machine credentials: issue one (shown once) or revoke one."""
+    from .forms import ApiTokenForm
+    from .models import ApiToken
+
+    issued = None
+    form = ApiTokenForm()
+    if request.method == "POST" and "revoke" in request.POST:
+        token = ApiToken.objects.filter(pk=request.POST.get("revoke"), user=request.user).first()
+        if token is None:
+            raise Http404
+        actions.do_revoke_api_token(acting_user=request.user, token_id=token.pk)
+        messages.success(request, _("The token has been revoked."))
+        return redirect("accounts:api-tokens")
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            _token, issued = actions.do_issue_api_token(
+                acting_user=request.user, name=form.cleaned_data["name"], expires_at=form.expires_at()
+            )
+            form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")[:50]
+    return render(request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "issued": issued})
