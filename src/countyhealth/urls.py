@@ -12,6 +12,7 @@ admin.site.site_title = _("County Health Platform")
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("countyhealth.accounts.urls")),
+    path("organisations/", include("countyhealth.orgs.urls")),
     path("residents/", include("countyhealth.residents.urls")),
     path("audit/", include("countyhealth.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
