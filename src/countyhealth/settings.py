@@ -117,7 +117,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Lock per username only: a township centre's clinics share one NAT address, and locking that address
 # would lock every doctor behind it out after one person's typos.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS = [
+    "axes.W006",
+    # HSTS preload is a commitment for a public domain; a county intranet host name is not one.
+    "security.W021",
+]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -138,8 +142,12 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG and not env.bool("LOCAL_HTTP", default=True))
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS=1 in any deployment reached over a network (behind TLS); the local demo serves plain HTTP on loopback.
+HTTPS = env.bool("HTTPS", default=False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
