@@ -5,6 +5,8 @@ from ninja import NinjaAPI
 from countyhealth.accounts.api import router as accounts_router
 from countyhealth.accounts.api_auth import api_auth
 from countyhealth.core import api_errors
+from countyhealth.familydoctor.api import router as familydoctor_router
+from countyhealth.records.api import router as records_router
 from countyhealth.residents.api import router as residents_router
 
 api = NinjaAPI(
@@ -18,3 +20,5 @@ api = NinjaAPI(
 api_errors.install(api)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/residents/", residents_router)
+api.add_router("/records/", records_router)
+api.add_router("/family-doctor/", familydoctor_router)

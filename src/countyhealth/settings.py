@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "countyhealth.orgs",
     "countyhealth.accounts",
     "countyhealth.residents",
+    "countyhealth.records",
+    "countyhealth.familydoctor",
+    "countyhealth.referrals",
+    "countyhealth.publichealth",
     "countyhealth.demo",
 ]
 

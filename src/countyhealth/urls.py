@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("countyhealth.accounts.urls")),
     path("organisations/", include("countyhealth.orgs.urls")),
     path("residents/", include("countyhealth.residents.urls")),
+    path("records/", include("countyhealth.records.urls")),
+    path("family-doctor/", include("countyhealth.familydoctor.urls")),
     path("audit/", include("countyhealth.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
