@@ -16,6 +16,7 @@ urlpatterns = [
     path("residents/", include("countyhealth.residents.urls")),
     path("records/", include("countyhealth.records.urls")),
     path("family-doctor/", include("countyhealth.familydoctor.urls")),
+    path("indicators/", include("countyhealth.publichealth.indicators.urls")),
     path("audit/", include("countyhealth.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
