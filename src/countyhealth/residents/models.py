@@ -119,6 +119,9 @@ class ResidentIdentifier(models.Model):
         ]
         indexes = [models.Index(fields=["system", "value"], name="identifier_lookup")]
 
+    def __str__(self):
+        return f"{self.get_system_display()} {self.value}"
+
 
 class DuplicateCandidate(models.Model):
     """A probable duplicate pair queued for review (low id first). "Not the same" is kept for good."""
@@ -146,6 +149,9 @@ class DuplicateCandidate(models.Model):
         ]
         indexes = [models.Index(fields=["status", "-score"], name="duplicate_status_score")]
 
+    def __str__(self):
+        return f"{self.resident_a_id} ~ {self.resident_b_id} ({self.score})"
+
 
 class ResidentLink(models.Model):
     """One merge: who, why, and every row re-pointed to the survivor, so an unmerge moves exactly those back."""
@@ -163,6 +169,9 @@ class ResidentLink(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["merged", "unmerged_at"], name="link_merged_open")]
+
+    def __str__(self):
+        return f"{self.merged_id} → {self.survivor_id}"
 
 
 class AccessGrant(models.Model):
@@ -188,6 +197,9 @@ class AccessGrant(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "expires_at"], name="grant_org_expires")]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} · {self.resident_id} → {self.organisation_id}"
 
     @property
     def audit_resident_id(self):

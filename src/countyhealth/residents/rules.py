@@ -1,7 +1,7 @@
 """Identity rules for the master patient index, each citing its source (see shared/design/public-health-rules.md §1)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
@@ -88,3 +88,51 @@ def make_id_number(address_code: str, birth_date: date, sequence: int, sex: str)
 def age_on(birth_date: date, on: date) -> int:
     """Completed years (周岁) on a date; 29 Feb birthdays come of age on 1 Mar in non-leap years."""
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+class PhoneError(ValueError):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+# Mainland mobile numbers: 11 digits, 1 then 3–9 (MIIT numbering plan). Landlines: area code 0 + 2–3 digits
+# (010 and 02x have two digits after the 0, every other area three) and a 7–8 digit local number; a village
+# doctor often writes the local number alone, which is kept as entered.
+_MOBILE_LENGTH = 11
+_TWO_DIGIT_AREAS = ("01", "02")
+
+
+def normalise_phone(raw: str) -> str:
+    """Canonical form of a phone number: mobile as 11 digits, landline as "0731-84123456" or "84123456".
+
+    Spaces, hyphens and a leading +86/0086 are tolerated on input; anything else is refused."""
+    value = "".join(ch for ch in raw if ch not in " -\u3000")
+    for prefix in ("+86", "0086"):
+        if value.startswith(prefix) and len(value) - len(prefix) == _MOBILE_LENGTH:
+            value = value[len(prefix):]
+    if not value.isdigit():
+        raise PhoneError(_("Enter an 11-digit mobile number or a landline number (e.g. 0731-84123456)."))
+    if len(value) == _MOBILE_LENGTH and value[0] == "1" and value[1] in "3456789":
+        return value
+    if value[0] == "0":
+        area = 3 if value.startswith(_TWO_DIGIT_AREAS) else 4
+        local = value[area:]
+        if 7 <= len(local) <= 8 and local[0] != "0":
+            return f"{value[:area]}-{local}"
+    elif 7 <= len(value) <= 8:
+        return value
+    raise PhoneError(_("Enter an 11-digit mobile number or a landline number (e.g. 0731-84123456)."))
+
+
+def check_birth_date(birth_date: date, *, today: date):
+    """A date of birth must lie between 1900-01-01 (as GB 11643 §1.1 row 3) and today; returns an error or None."""
+    if birth_date > today:
+        return _("The date of birth cannot be in the future.")
+    if birth_date < EARLIEST_BIRTH:
+        return _("The date of birth cannot be before 1900-01-01.")
+    return None
+
+
+# Break-glass access lasts three hours (architecture §3: "3-hour break-glass with a reason").
+BREAK_GLASS_DURATION = timedelta(hours=3)

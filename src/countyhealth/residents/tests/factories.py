@@ -2,7 +2,7 @@ import datetime as dt
 
 import factory
 
-from countyhealth.residents.models import Resident
+from countyhealth.residents.models import Household, Resident
 from countyhealth.residents.names import search_keys
 from countyhealth.residents.rules import make_id_number
 
@@ -25,3 +25,12 @@ class ResidentFactory(factory.django.DjangoModelFactory):
     name_normalised = factory.LazyAttribute(lambda o: search_keys(o.name)[0])
     name_pinyin = factory.LazyAttribute(lambda o: search_keys(o.name)[1])
     name_initials = factory.LazyAttribute(lambda o: search_keys(o.name)[2])
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    number = factory.Sequence(lambda n: f"H{n:08d}")
+    village = factory.SubFactory("countyhealth.orgs.tests.factories.VillageFactory")
+    address = factory.Sequence(lambda n: f"幸福路{n}号")
