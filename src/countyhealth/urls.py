@@ -17,6 +17,7 @@ urlpatterns = [
     path("records/", include("countyhealth.records.urls")),
     path("family-doctor/", include("countyhealth.familydoctor.urls")),
     path("indicators/", include("countyhealth.publichealth.indicators.urls")),
+    path("public-health/", include("countyhealth.publichealth.urls")),
     path("audit/", include("countyhealth.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

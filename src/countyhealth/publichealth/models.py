@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from countyhealth.orgs.models import Organisation
 from countyhealth.referrals.models import Referral
 from countyhealth.residents.models import Resident
-from countyhealth.residents.queries import ResidentScopedQuerySet
+from countyhealth.residents.queries import CatchmentScopedQuerySet, ResidentScopedQuerySet
 
 from .rules import FollowUpClass, NextAction, Programme, VisitMode
 from .rules.facts import PROGRAMME_LABELS
@@ -23,7 +23,7 @@ def _choices(enum, labels=None):
 PROGRAMME_CHOICES = _choices(Programme, PROGRAMME_LABELS)
 
 
-class EnrolmentQuerySet(ResidentScopedQuerySet):
+class EnrolmentQuerySet(CatchmentScopedQuerySet):
     def current(self):
         return self.filter(status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.LOST])
 
@@ -204,6 +204,9 @@ class ChildVisit(models.Model):
         verbose_name = _("child health visit")
         verbose_name_plural = _("child health visits")
         indexes = [models.Index(fields=["resident", "visit_date"], name="childvisit_resident_date")]
+
+    def __str__(self):
+        return f"{self.resident} · {self.slot} · {self.visit_date}"
 
     @property
     def audit_resident_id(self):

@@ -1,0 +1,79 @@
+"""Scoped reads of the programmes: due lists (任务) and a resident's programme history."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, ExtractQuarter
+from django.utils.translation import gettext_lazy as _
+
+from .models import Enrolment, FollowUpVisit
+from .rules import Programme, VisitMode
+
+CHRONIC = [Programme.HYPERTENSION.value, Programme.DIABETES.value]
+
+
+@dataclass(frozen=True)
+class Bucket:
+    code: str
+    label: str
+
+
+BUCKETS = (
+    Bucket("overdue", _("Overdue")),
+    Bucket("week", _("Due this week")),
+    Bucket("behind", _("Behind this year's visits")),
+    Bucket("upcoming", _("Next 30 days")),
+)
+SORTS = {
+    "due": ("next_due", "id"),
+    "-due": ("-next_due", "-id"),
+    "name": ("resident__name_pinyin", "id"),
+    "village": ("resident__village__division_code", "next_due", "id"),
+    "programme": ("programme", "next_due", "id"),
+}
+
+
+def week_end(on: date) -> date:
+    return on + timedelta(days=6 - on.weekday())
+
+
+def quarters_elapsed(start: date, on: date) -> int:
+    """Calendar quarters from the one holding `start` to the one holding `on` (§8.1 R rule, year to date)."""
+    return (on.year - start.year) * 4 + (on.month - 1) // 3 - (start.month - 1) // 3 + 1
+
+
+def due_list(user, *, bucket: str, on: date, programme: str | None = None, sort: str = "due"):
+    qs = (Enrolment.objects.visible_to(user).filter(status=Enrolment.Status.ACTIVE)
+          .select_related("resident", "resident__village"))
+    if programme:
+        qs = qs.filter(programme=programme)
+    if bucket == "overdue":
+        qs = qs.filter(next_due__lt=on)
+    elif bucket == "week":
+        qs = qs.filter(next_due__gte=on, next_due__lte=week_end(on))
+    elif bucket == "upcoming":
+        qs = qs.filter(next_due__gte=on, next_due__lte=on + timedelta(days=30))
+    elif bucket == "behind":
+        qs = behind_this_year(qs, on)
+    return qs.order_by(*SORTS.get(sort, SORTS["due"]))
+
+
+def behind_this_year(qs, on: date):
+    """Chronic patients with fewer face-to-face follow-ups this year than calendar quarters elapsed since
+    the later of 1 January and their enrolment (the §8.1 standardised-management rule, year to date)."""
+    year_start = date(on.year, 1, 1)
+    visits = (FollowUpVisit.objects.filter(enrolment=OuterRef("pk"), visit_date__gte=year_start,
+                                           visit_date__lte=on, mode__in=[VisitMode.CLINIC, VisitMode.HOME])
+              .order_by().values("enrolment").annotate(n=Count("visit_date", distinct=True)).values("n"))
+    current_quarter = (on.month - 1) // 3 + 1
+    rows = qs.filter(programme__in=CHRONIC).annotate(
+        visits_this_year=Coalesce(Subquery(visits, output_field=IntegerField()), 0))
+    # Enrolled before this year: every quarter so far is owed; enrolled this year: from its quarter on.
+    before = Q(enrolled_on__lt=year_start, visits_this_year__lt=current_quarter)
+    this_year = Q(enrolled_on__gte=year_start) & Q(visits_this_year__lt=current_quarter + 1 - F("enrolled_quarter"))
+    return rows.annotate(enrolled_quarter=ExtractQuarter("enrolled_on")).filter(before | this_year)
+
+
+def bucket_counts(user, on: date, programme: str | None = None) -> dict[str, int]:
+    return {b.code: due_list(user, bucket=b.code, on=on, programme=programme).count() for b in BUCKETS}

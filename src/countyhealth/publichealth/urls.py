@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "publichealth"
+urlpatterns = [
+    path("due/", views.due_list, name="due-list"),
+    path("residents/<int:pk>/", views.resident_programmes, name="resident-programmes"),
+    path("residents/<int:pk>/enrol/", views.enrol, name="enrol"),
+    path("residents/<int:pk>/followups/<str:programme>/new/", views.followup_create, name="followup-create"),
+    path("residents/<int:pk>/child-visits/new/", views.child_visit_create, name="child-visit-create"),
+    path("enrolments/<int:pk>/end/", views.end_enrolment, name="enrolment-end"),
+    path("followups/<int:pk>/", views.followup_detail, name="followup-detail"),
+]
