@@ -408,31 +408,44 @@ def _relation_key(model, field) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}.{field.name}"
 
 
-def _move_related(merged: Resident, survivor: Resident) -> dict[str, list]:
+def _move_rows(manager, field_name: str, pks: list, survivor: Resident) -> list:
+    """Re-point rows to the survivor; returns those moved. A row that would break a uniqueness rule (a
+    one-to-one record, or an identifier, booking… the survivor already has) stays on the merged record,
+    where it remains reachable, rather than blocking the merge."""
+    try:
+        with transaction.atomic():
+            for i in range(0, len(pks), MOVE_CHUNK):
+                manager.filter(pk__in=pks[i:i + MOVE_CHUNK]).update(**{field_name: survivor})
+        return pks
+    except IntegrityError:
+        pass
+    moved = []
+    for pk in pks:
+        try:
+            with transaction.atomic():
+                manager.filter(pk=pk).update(**{field_name: survivor})
+            moved.append(pk)
+        except IntegrityError:
+            continue
+    return moved
+
+
+def _move_related(merged: Resident, survivor: Resident) -> tuple[dict[str, list], dict[str, int]]:
+    """Move every row about the merged record to the survivor: (moved pks by relation, rows left behind)."""
     moved: dict[str, list] = {}
+    left: dict[str, int] = {}
     for model, fk in resident_relations():
         manager = model._base_manager
         pks = list(manager.filter(**{fk.name: merged}).order_by("pk").values_list("pk", flat=True))
-        if model is ResidentIdentifier and pks:
-            # The survivor may already hold the same identifier; that row stays on the merged record, which
-            # still leads to the master when searched.
-            held = set(manager.filter(resident=survivor).values_list("system", "issuer", "value"))
-            pks = [pk for pk, *key in manager.filter(pk__in=pks).values_list("pk", "system", "issuer", "value")
-                   if tuple(key) not in held]
         if not pks:
             continue
-        try:
-            with transaction.atomic():
-                for i in range(0, len(pks), MOVE_CHUNK):
-                    manager.filter(pk__in=pks[i:i + MOVE_CHUNK]).update(**{fk.name: survivor})
-        except IntegrityError as exc:
-            raise Conflict(
-                _("These records cannot be merged automatically: both have %(what)s, which a resident may have "
-                  "only once.") % {"what": model._meta.verbose_name},
-                code="merge_conflict",
-            ) from exc
-        moved[_relation_key(model, fk)] = pks
-    return moved
+        key = _relation_key(model, fk)
+        done = _move_rows(manager, fk.name, pks, survivor)
+        if done:
+            moved[key] = done
+        if len(done) < len(pks):
+            left[key] = len(pks) - len(done)
+    return moved, left
 
 
 @transaction.atomic
@@ -448,7 +461,7 @@ def do_merge_residents(*, acting_user, survivor_id: int, merged_id: int, reason:
     survivor, merged = rows[survivor_id], rows[merged_id]
     if not survivor.is_active or not merged.is_active:
         raise Conflict(_("One of these records has already been merged."), code="already_merged")
-    moved = _move_related(merged, survivor)
+    moved, left = _move_related(merged, survivor)
     merged.master, merged.is_active = survivor, False
     merged.save(update_fields=["master", "is_active", "updated_at"])
     link = ResidentLink.objects.create(survivor=survivor, merged=merged, reason=reason, moved=moved,
@@ -459,7 +472,7 @@ def do_merge_residents(*, acting_user, survivor_id: int, merged_id: int, reason:
     )
     audit.record_change(acting_user, "residents.resident_merged", link, resident_id=survivor.pk,
                         detail={"survivor_id": survivor.pk, "merged_id": merged.pk,
-                                "moved": {key: len(pks) for key, pks in moved.items()}})
+                                "moved": {key: len(pks) for key, pks in moved.items()}, "left": left})
     return link
 
 

@@ -152,6 +152,10 @@ class DuplicateCandidate(models.Model):
     def __str__(self):
         return f"{self.resident_a_id} ~ {self.resident_b_id} ({self.score})"
 
+    @property
+    def audit_resident_id(self):
+        return self.resident_a_id
+
 
 class ResidentLink(models.Model):
     """One merge: who, why, and every row re-pointed to the survivor, so an unmerge moves exactly those back."""
@@ -172,6 +176,10 @@ class ResidentLink(models.Model):
 
     def __str__(self):
         return f"{self.merged_id} → {self.survivor_id}"
+
+    @property
+    def audit_resident_id(self):
+        return self.survivor_id
 
 
 class AccessGrant(models.Model):

@@ -28,13 +28,17 @@ PAGE_SIZE = 20
 MAX_QUERY = 64
 
 
+def require_role(user, roles) -> None:
+    if user.role not in roles:
+        raise PermissionDenied
+
+
 def roles_required(roles):
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(request, *args, **kwargs):
-            if request.user.role not in roles:
-                raise PermissionDenied
+            require_role(request.user, roles)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -111,9 +115,11 @@ def resident_create(request):
     return _form_page(request, form, error=error)
 
 
-@roles_required(EDITS_RESIDENTS)
+@login_required
 def resident_edit(request, pk):
+    # Scope before role: whoever asks for a record out of scope gets the same audited 404.
     resident = get_visible_or_404(Resident.objects, request.user, what="residents.resident", pk=pk)
+    require_role(request.user, EDITS_RESIDENTS)
     if not resident.is_active:
         messages.error(request, _("This record was merged into another one; edit that record instead."))
         return redirect("residents:resident-detail", pk=resident.pk)
@@ -177,13 +183,14 @@ def duplicate_list(request):
     return render(request, "residents/duplicate_list.html", {"page": page})
 
 
-@roles_required(MERGES_RESIDENTS)
+@login_required
 def duplicate_review(request, pk):
     candidate = get_visible_or_404(
         queries.duplicate_candidates().select_related("resident_a__village", "resident_a__household",
                                                        "resident_b__village", "resident_b__household"),
         request.user, what="residents.duplicate_candidate", pk=pk,
     )
+    require_role(request.user, MERGES_RESIDENTS)
     form = MergeForm(candidate=candidate)
     is_open = candidate.status == DuplicateCandidate.Status.OPEN and all(
         r.is_active for r in (candidate.resident_a, candidate.resident_b)
@@ -215,10 +222,11 @@ def duplicate_review(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@roles_required(UNMERGES_RESIDENTS)
+@login_required
 def link_unmerge(request, pk):
     link = get_visible_or_404(queries.resident_links().select_related("survivor", "merged"), request.user,
                               what="residents.resident_link", pk=pk)
+    require_role(request.user, UNMERGES_RESIDENTS)
     form = ReasonForm(request.POST or None, prefix="unmerge")
     if request.method == "POST" and form.is_valid():
         result, error = _run(form, actions.do_unmerge_residents, acting_user=request.user, link_id=link.pk,

@@ -330,14 +330,18 @@ def test_only_administrators_unmerge(users, pair):
         actions.do_unmerge_residents(acting_user=users.township_doctor_a, link_id=link.pk, reason="x")
 
 
-def test_an_identifier_the_survivor_already_holds_stays_on_the_merged_record(county, users, make_resident):
+def test_a_row_the_survivor_already_has_stays_on_the_merged_record(county, users, make_resident):
     a = make_resident(county.village_a1)
     b = make_resident(county.village_a1)
     ResidentIdentifier.objects.create(resident=a, system="mrn", issuer="H", value="7")
     kept = ResidentIdentifier.objects.create(resident=b, system="mrn", issuer="H", value="7")
+    moved = ResidentIdentifier.objects.create(resident=b, system="mrn", issuer="H", value="8")
     link = actions.do_merge_residents(acting_user=users.admin, survivor_id=a.pk, merged_id=b.pk, reason="重复")
     assert ResidentIdentifier.objects.get(pk=kept.pk).resident == b
-    assert link.moved == {}
+    assert ResidentIdentifier.objects.get(pk=moved.pk).resident == a
+    assert link.moved == {"residents.residentidentifier.resident": [moved.pk]}
+    detail = AuditLog.objects.get(action="residents.resident_merged").detail
+    assert detail["left"] == {"residents.residentidentifier.resident": 1}
 
 
 def test_merge_refusals_change_nothing(county, users, pair, make_resident):

@@ -173,6 +173,22 @@ def test_out_of_scope_detail_and_edit_are_404_and_audited(login, users, county, 
     assert not AccessLog.objects.filter(resident_id=r.pk).exists()
 
 
+@pytest.mark.parametrize("who", ["township_doctor_b", "village_doctor_b1", "ecg_reader", "bureau_viewer"])
+def test_every_page_taking_an_id_is_404_and_audited_out_of_scope(login, users, county, make_resident, who):
+    a, b = make_resident(county.village_a1), make_resident(county.village_a2)
+    candidate = DuplicateCandidate.objects.create(resident_a=a, resident_b=b, score=80)
+    link = ResidentLink.objects.create(survivor=a, merged=b, reason="x", merged_by=users.admin)
+    client = login(getattr(users, who))
+    urls = [reverse("residents:resident-detail", args=[a.pk]), reverse("residents:resident-edit", args=[a.pk]),
+            reverse("residents:duplicate-review", args=[candidate.pk]),
+            reverse("residents:link-unmerge", args=[link.pk])]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    rows = AuditLog.objects.filter(action="access.scope_denied", user_id=getattr(users, who).pk)
+    assert rows.count() == len(urls)
+    assert set(rows.values_list("resident_id", flat=True)) == {a.pk}
+
+
 def test_edit_page_saves_changes(login, users, county, make_resident):
     r = make_resident(county.village_a1, name="陈静", sex="2", birth_date=date(1980, 8, 8))
     client = login(users.village_doctor_a1)
