@@ -351,3 +351,33 @@ def do_record_child_visit(*, acting_user, resident_id: int, data: dict, client_u
     audit.record_change(acting_user, "publichealth.child_visit_recorded", visit, resident_id=resident.pk,
                         detail={"slot": slot})
     return visit
+
+
+# --- age programmes -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def do_enrol_age_programmes(*, acting_user, on: date | None = None) -> dict[str, int]:
+    """Every resident who turns 65 this year enters the elderly list (§5.2 year rule: born ≤ Y − 65) and every
+    child under 7 the child list (PHS3 §5, §6); run daily by the scheduler. Bulk, one audit row."""
+    on = on or _today()
+    active = Resident.objects.listed().filter(status=Resident.Status.ACTIVE)
+    created = {}
+    for programme, people in (
+        (Programme.ELDERLY, active.filter(birth_date__lte=date(on.year - 65, 12, 31))),
+        (Programme.CHILD, active.filter(birth_date__gte=date(on.year - 8, 1, 1))),
+    ):
+        current = Enrolment.objects.current().filter(programme=programme).values("resident_id")
+        rows = []
+        for resident in people.exclude(pk__in=current).only("pk", "birth_date", "catchment_org_id").iterator(2000):
+            if programme == Programme.CHILD and not rules.is_child_age(resident.birth_date, on):
+                continue
+            # A child is in the programme from birth; the schedule then skips the slots already missed.
+            enrolled_on = on if programme == Programme.ELDERLY else resident.birth_date
+            next_due, label = initial_due(programme, resident, enrolled_on)
+            rows.append(Enrolment(resident_id=resident.pk, programme=programme, enrolled_on=enrolled_on,
+                                  catchment_org_id=resident.catchment_org_id, next_due=next_due,
+                                  next_due_label=label, created_by=acting_user))
+        Enrolment.objects.bulk_create(rows, batch_size=1000)
+        created[programme.value] = len(rows)
+    audit.record_change(acting_user, "publichealth.age_programmes_enrolled", detail=created)
+    return created

@@ -6,3 +6,12 @@ class PublicHealthConfig(AppConfig):
     name = "countyhealth.publichealth"
     label = "publichealth"
     verbose_name = _("Public-health programmes")
+
+    def ready(self):
+        from datetime import time
+
+        from countyhealth.core import scheduler
+
+        from .tasks import enrol_age_programmes
+
+        scheduler.register("publichealth.enrol_age_programmes", enrol_age_programmes, daily_at=time(1, 0))

@@ -153,3 +153,20 @@ def test_child_visits_fill_the_schedule_in_order(county, users, make_resident):
         actions.do_record_child_visit(acting_user=users.village_doctor_a1, resident_id=baby.pk,
                                       data={"visit_date": TODAY})
     assert ChildVisit.objects.count() == 1
+
+
+def test_age_programmes_enrol_the_elderly_and_children_once(county, users, make_resident):
+    from countyhealth.core import scheduler
+    from countyhealth.core.models import ScheduledRun
+
+    elder = make_resident(county.village_a1, birth_date=dt.date(TODAY.year - 65, 12, 31))
+    not_yet = make_resident(county.village_a1, birth_date=dt.date(TODAY.year - 64, 1, 1))
+    baby = make_resident(county.village_b1, birth_date=TODAY - dt.timedelta(days=10), id_number=None)
+    assert set(scheduler.enqueue_due()) >= {"publichealth.enrol_age_programmes"}  # immediate backend runs it
+    assert scheduler.enqueue_due() == []  # the same slot is not enqueued twice
+    assert ScheduledRun.objects.filter(job="publichealth.enrol_age_programmes").count() == 1
+    enrolled = dict(Enrolment.objects.values_list("resident_id", "programme"))
+    assert enrolled == {elder.pk: "elderly", baby.pk: "child"}
+    assert not_yet.pk not in enrolled
+    assert Enrolment.objects.get(resident=baby).next_due_label
+    assert AuditLog.objects.filter(action="publichealth.age_programmes_enrolled", username="system:age-programmes").exists()
