@@ -1,0 +1,166 @@
+"""Counting indicators: one grouped SQL query per family, by catchment organisation, rolled up the tree in Python.
+
+Nothing is stored: every figure is counted from the records when asked (public-health-rules.md §8). A family's
+query returns one row per catchment organisation (usually a village clinic) with the denominator and every
+numerator of the family; `OrgTree.roll_up` adds those rows into each ancestor by the materialised `path`, so a
+county, its townships and their clinics cost the same queries as one clinic."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from countyhealth.orgs.models import Organisation, Village
+
+from ..rules import Period, rate
+from ..rules.dates import add_months
+from . import members as m
+from .definitions import Indicator
+
+
+@dataclass(frozen=True)
+class Tally:
+    numerator: int = 0
+    denominator: int = 0
+
+    def __add__(self, other: "Tally") -> "Tally":
+        return Tally(self.numerator + other.numerator, self.denominator + other.denominator)
+
+    @property
+    def rate(self) -> Decimal | None:
+        return rate(self.numerator, self.denominator)
+
+
+ByOrg = dict[int, dict[str, Tally]]  # organisation id → indicator code → tally
+
+
+def population_by_org(org_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """§8.1 resident population per catchment organisation: the configured `Village.population` where set,
+    else the residents with active status of the villages without one. Two queries."""
+    villages = Village.objects.filter(population__isnull=False)
+    counted = m.resident_population().filter(village__population__isnull=True)
+    if org_ids is not None:
+        villages = villages.filter(clinic_id__in=org_ids)
+        counted = counted.filter(catchment_org_id__in=org_ids)
+    out: dict[int, int] = defaultdict(int)
+    for row in villages.order_by().values("clinic_id").annotate(n=Sum("population")):
+        out[row["clinic_id"]] += row["n"]
+    for row in counted.order_by().values("catchment_org_id").annotate(n=Count("pk")):
+        out[row["catchment_org_id"]] += row["n"]
+    return dict(out)
+
+
+def tally(indicators: Iterable[Indicator], period: Period, org_ids: Iterable[int] | None = None) -> ByOrg:
+    """Numerator and denominator of each indicator per catchment organisation (`org_ids`: only those; None:
+    all). One query per family, plus the population (two queries) when a family needs it."""
+    org_ids = None if org_ids is None else list(org_ids)
+    families: dict[str, list[Indicator]] = {}
+    for indicator in indicators:
+        families.setdefault(indicator.family.key, []).append(indicator)
+    out: ByOrg = defaultdict(dict)
+    population = None
+    for members in families.values():
+        family = members[0].family
+        rows = family.rows(period)
+        if org_ids is not None:
+            rows = rows.filter(catchment_org_id__in=org_ids)
+        counts = {f"n_{i.code}": Count("pk", filter=i.numerator(period)) for i in members}
+        found = {row["catchment_org_id"]: row
+                 for row in rows.order_by().values("catchment_org_id").annotate(den=Count("pk"), **counts)}
+        if family.population:
+            if population is None:
+                population = population_by_org(org_ids)
+            denominators = population
+        else:
+            denominators = {org: row["den"] for org, row in found.items()}
+        for org in set(found) | set(denominators):
+            row = found.get(org, {})
+            for i in members:
+                out[org][i.code] = Tally(row.get(f"n_{i.code}", 0), denominators.get(org, 0))
+    return dict(out)
+
+
+class OrgTree:
+    """An organisation and everything below it, read in one query."""
+
+    def __init__(self, root: Organisation):
+        self.root = root
+        self.orgs = list(Organisation.objects.subtree_of(root).only("id", "name", "path", "parent_id", "org_type"))
+        self.by_id = {o.pk: o for o in self.orgs}
+        self.by_path = {o.path: o for o in self.orgs}
+
+    @property
+    def ids(self) -> list[int]:
+        return list(self.by_id)
+
+    def children(self, org: Organisation) -> list[Organisation]:
+        return [o for o in self.orgs if o.parent_id == org.pk and o.is_active]
+
+    def roll_up(self, by_org: ByOrg) -> ByOrg:
+        """Each organisation's tallies plus those of everything below it."""
+        totals: ByOrg = defaultdict(lambda: defaultdict(Tally))
+        for org_id, tallies in by_org.items():
+            org = self.by_id.get(org_id)
+            if org is None:
+                continue
+            parts = org.path.split(".")
+            for depth in range(1, len(parts) + 1):
+                ancestor = self.by_path.get(".".join(parts[:depth]))
+                if ancestor is None:  # above the root of this tree
+                    continue
+                for code, value in tallies.items():
+                    totals[ancestor.pk][code] += value
+        return totals
+
+    def at(self, by_org: ByOrg) -> dict[str, Tally]:
+        """Tallies of the root, rolled up."""
+        return self.roll_up(by_org).get(self.root.pk, {})
+
+
+def scoped_ids(tree: OrgTree) -> list[int] | None:
+    """Catchment ids to filter on: None for the top of the consortium (every row is below it)."""
+    return None if tree.root.parent_id is None else tree.ids
+
+
+def month_ends(period: Period) -> list[date]:
+    """The month ends of the period end's year up to the period end (the last one is the period end)."""
+    out = []
+    month = date(period.end.year, 1, 1)
+    while month <= period.end:
+        following = add_months(month, 1)
+        out.append(min(following - timedelta(days=1), period.end))
+        month = following
+    return out
+
+
+def trend(indicator: Indicator, tree: OrgTree, period: Period) -> list[tuple[date, Tally]]:
+    """The indicator for the tree's root, cumulative from 1 January of the period end's year to each month
+    end: one query per month (plus the population once)."""
+    points = []
+    ids = scoped_ids(tree)
+    for end in month_ends(period):
+        by_org = tally([indicator], Period(date(end.year, 1, 1), end), ids)
+        points.append((end, tree.at(by_org).get(indicator.code, Tally())))
+    return points
+
+
+def members_of(indicator: Indicator, period: Period, org_ids: Iterable[int], *, which: str = "all"):
+    """The rows behind an indicator in the given catchments, each annotated `in_numerator`, ordered for paging.
+    `which`: "all", "numerator" (counted) or "missing" (in the denominator only)."""
+    family = indicator.family
+    numerator = indicator.numerator(period)
+    rows = family.rows(period).filter(catchment_org_id__in=list(org_ids))
+    if which == "numerator":
+        rows = rows.filter(numerator)
+    elif which == "missing":
+        rows = rows.exclude(numerator)
+    resident = family.resident_path
+    related = [f"{resident}__village" if resident else "village"] + ([resident] if resident else [])
+    return rows.annotate(in_numerator=m.in_numerator(numerator)).select_related(*related).order_by("pk")
+
+
+def resident_of(row):
+    return row if isinstance(row, m.Resident) else row.resident
