@@ -6,3 +6,10 @@ class RecordsConfig(AppConfig):
     name = "countyhealth.records"
     label = "records"
     verbose_name = _("Health records")
+
+    def ready(self):
+        from countyhealth.core import timeline
+
+        from . import timeline as records_timeline
+
+        timeline.register("records", records_timeline.provider, kinds=records_timeline.KINDS)

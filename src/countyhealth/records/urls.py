@@ -1,2 +1,15 @@
+from django.urls import path
+
+from . import views
+
 app_name = "records"
-urlpatterns = []
+urlpatterns = [
+    path("<int:pk>/", views.record_detail, name="record-detail"),
+    path("<int:pk>/open/", views.record_open, name="record-open"),
+    path("<int:pk>/personal-info/", views.personal_info_edit, name="personal-info-edit"),
+    path("<int:pk>/status/", views.status_change, name="status-change"),
+    path("<int:pk>/checks/new/", views.check_create, name="check-create"),
+    path("<int:pk>/checks/<int:check_pk>/", views.check_detail, name="check-detail"),
+    path("<int:pk>/checks/<int:check_pk>/edit/", views.check_edit, name="check-edit"),
+    path("<int:pk>/timeline/", views.resident_timeline, name="timeline"),
+]

@@ -1,0 +1,212 @@
+"""Health record pages: the record (personal information, status, checks), its forms, and the 360° timeline.
+
+Reads: any role that may see the resident (fetched with `get_visible_or_404`, read audited). Writes: roles in
+EDITS_RESIDENTS. A role that may not write gets 403 before any lookup — the answer is about the role, so it
+tells nothing about the resident — and a writer reaching a resident out of scope gets 404 with an audit row."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from countyhealth.accounts.access import get_visible_or_404
+from countyhealth.accounts.roles import EDITS_RESIDENTS
+from countyhealth.audit import log as audit
+from countyhealth.core import timeline
+from countyhealth.core.errors import ActionError, NotVisible
+from countyhealth.core.pagination import paginate
+from countyhealth.residents.models import Resident
+
+from . import actions, queries, rules
+from .forms import (
+    HEALTH_CHECK_SECTIONS,
+    PERSONAL_INFO_SECTIONS,
+    HealthCheckForm,
+    PersonalInfoForm,
+    StatusChangeForm,
+    answered_sections,
+)
+from .models import AnnualHealthCheck
+
+TIMELINE_PAGE_SIZE = 50
+RECENT_CHECKS = 10
+
+
+def editors_only(view):
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if request.user.role not in EDITS_RESIDENTS:
+            raise PermissionDenied(_("Your role does not allow changing health records."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _resident(request, pk) -> Resident:
+    return get_visible_or_404(Resident.objects.select_related("village", "catchment_org"), request.user,
+                              what="residents.resident", pk=pk)
+
+
+def _check(request, resident, check_pk) -> AnnualHealthCheck:
+    return get_visible_or_404(AnnualHealthCheck.objects.select_related("organisation", "responsible_doctor"),
+                              request.user, what="records.health_check", pk=check_pk, resident_id=resident.pk)
+
+
+def _run(form, action, **kwargs):
+    """Call an action; its errors become form errors. Returns the result or None."""
+    try:
+        return action(**kwargs)
+    except NotVisible as exc:
+        raise Http404 from exc
+    except actions.NotAllowed as exc:
+        raise PermissionDenied from exc
+    except ActionError as exc:
+        form.add_action_error(exc)
+        return None
+
+
+@login_required
+def record_detail(request, pk):
+    resident = _resident(request, pk)
+    info = queries.personal_info_of(resident)
+    checks = list(queries.checks_of(resident)[:RECENT_CHECKS])
+    audit.record_access(request.user, [resident.pk], "records.record")
+    latest = checks[0] if checks else None
+    return render(request, "records/detail.html", {
+        "resident": resident,
+        "info": info,
+        "info_sections": answered_sections(info, PERSONAL_INFO_SECTIONS) if info else [],
+        "checks": checks,
+        "latest": latest,
+        "latest_missing": _missing_labels(latest) if latest else [],
+        "status_changes": list(queries.status_changes_of(resident)[:20]),
+        "may_edit": request.user.role in EDITS_RESIDENTS and resident.is_active,
+    })
+
+
+def _missing_labels(check: AnnualHealthCheck) -> list[str]:
+    values = {f.name: getattr(check, f.name) for f in AnnualHealthCheck._meta.concrete_fields}
+    labels = []
+    for name in rules.missing_for_elderly(values):
+        if name == "guidance":
+            labels.append(_("Health guidance"))
+        else:
+            labels.append(str(AnnualHealthCheck._meta.get_field(name).verbose_name))
+    return labels
+
+
+@editors_only
+def record_open(request, pk):
+    resident = _resident(request, pk)
+    if queries.personal_info_of(resident) is not None:
+        messages.info(request, _("This resident's health record is already open."))
+        return redirect("records:personal-info-edit", pk=resident.pk)
+    form = PersonalInfoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        info = _run(form, actions.do_open_health_record, acting_user=request.user, resident_id=resident.pk,
+                    personal_info=form.to_data())
+        if info is not None:
+            resident.refresh_from_db(fields=["record_number"])
+            messages.success(request, _("The health record has been opened: number %(number)s.")
+                             % {"number": resident.record_number})
+            return redirect("records:record-detail", pk=resident.pk)
+    audit.record_access(request.user, [resident.pk], "records.record_open")
+    return render(request, "records/personal_info_form.html", {"form": form, "resident": resident, "opening": True})
+
+
+@editors_only
+def personal_info_edit(request, pk):
+    resident = _resident(request, pk)
+    info = queries.personal_info_of(resident)
+    if info is None:
+        return redirect("records:record-open", pk=resident.pk)
+    form = PersonalInfoForm(request.POST or None, initial=PersonalInfoForm.initial_for(info))
+    if request.method == "POST" and form.is_valid():
+        if _run(form, actions.do_update_personal_info, acting_user=request.user, resident_id=resident.pk,
+                personal_info=form.to_data()) is not None:
+            messages.success(request, _("The personal information has been saved."))
+            return redirect("records:record-detail", pk=resident.pk)
+    audit.record_access(request.user, [resident.pk], "records.personal_info_edit")
+    return render(request, "records/personal_info_form.html", {"form": form, "resident": resident, "opening": False})
+
+
+@editors_only
+def check_create(request, pk):
+    resident = _resident(request, pk)
+    if resident.record_number is None:
+        messages.info(request, _("Open the health record first."))
+        return redirect("records:record-open", pk=resident.pk)
+    form = HealthCheckForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        check = _run(form, actions.do_record_health_check, acting_user=request.user, resident_id=resident.pk,
+                     data=form.to_data())
+        if check is not None:
+            messages.success(request, _("The health check has been saved."))
+            return redirect("records:check-detail", pk=resident.pk, check_pk=check.pk)
+    audit.record_access(request.user, [resident.pk], "records.check_create")
+    return render(request, "records/check_form.html", {"form": form, "resident": resident, "check": None})
+
+
+@login_required
+def check_detail(request, pk, check_pk):
+    resident = _resident(request, pk)
+    check = _check(request, resident, check_pk)
+    audit.record_access(request.user, [resident.pk], "records.health_check")
+    return render(request, "records/check_detail.html", {
+        "resident": resident,
+        "check": check,
+        "sections": answered_sections(check, HEALTH_CHECK_SECTIONS),
+        "missing": _missing_labels(check),
+        "self_care_band": rules.self_care_band(check.self_care_score) if check.self_care_score is not None else "",
+        "may_edit": request.user.role in EDITS_RESIDENTS and resident.is_active,
+    })
+
+
+@editors_only
+def check_edit(request, pk, check_pk):
+    resident = _resident(request, pk)
+    check = _check(request, resident, check_pk)
+    form = HealthCheckForm(request.POST or None, user=request.user, initial=HealthCheckForm.initial_for(check))
+    if request.method == "POST" and form.is_valid():
+        if _run(form, actions.do_update_health_check, acting_user=request.user, check_id=check.pk,
+                data=form.to_data()) is not None:
+            messages.success(request, _("The health check has been saved."))
+            return redirect("records:check-detail", pk=resident.pk, check_pk=check.pk)
+    audit.record_access(request.user, [resident.pk], "records.check_edit")
+    return render(request, "records/check_form.html", {"form": form, "resident": resident, "check": check})
+
+
+@editors_only
+def status_change(request, pk):
+    resident = _resident(request, pk)
+    form = StatusChangeForm(request.POST or None, initial={"status": resident.status})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if _run(form, actions.do_change_record_status, acting_user=request.user, resident_id=resident.pk,
+                status=d["status"], reason=d["reason"], death_date=d["death_date"], death_cause=d["death_cause"],
+                destination=d["destination"]) is not None:
+            messages.success(request, _("The record status has been changed."))
+            return redirect("records:record-detail", pk=resident.pk)
+    audit.record_access(request.user, [resident.pk], "records.status_change")
+    return render(request, "records/status_form.html", {"form": form, "resident": resident})
+
+
+@login_required
+def resident_timeline(request, pk):
+    resident = _resident(request, pk)
+    labels = timeline.kind_labels()
+    selected = [k for k in request.GET.getlist("kind") if k in labels]
+    entries = timeline.entries_for(resident, request.user, kinds=selected or None)
+    page = paginate(entries, request.GET.get("page"), size=TIMELINE_PAGE_SIZE)
+    audit.record_access(request.user, [resident.pk], "records.timeline")
+    return render(request, "records/timeline.html", {
+        "resident": resident,
+        "page": page,
+        "kinds": [(code, text, code in selected) for code, text in labels.items()],
+        "selected": selected,
+    })
