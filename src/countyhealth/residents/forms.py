@@ -24,7 +24,9 @@ def _optional_int(value) -> int | None:
 
 
 class ResidentForm(forms.Form):
-    name = forms.CharField(label=pgettext_lazy("resident", "Name"), max_length=50)
+    # Name and village are required by the action, which reports them together with the identity checks;
+    # a form-level "required" would hide those until the user had fixed these two.
+    name = forms.CharField(label=pgettext_lazy("resident", "Name"), max_length=50, required=False)
     id_number = forms.CharField(
         label=_("ID number"), max_length=24, required=False,
         help_text=_("18 characters. Date of birth and sex are taken from it when left empty."),
@@ -39,7 +41,7 @@ class ResidentForm(forms.Form):
     ethnicity = forms.ChoiceField(label=_("Ethnicity"), initial="01")
     residence_type = forms.ChoiceField(label=_("Residence type"), choices=Resident.ResidenceType.choices,
                                        initial=Resident.ResidenceType.REGISTERED)
-    village = forms.TypedChoiceField(label=_("Village"), coerce=int)
+    village = forms.TypedChoiceField(label=_("Village"), coerce=int, required=False, empty_value=None)
     household = forms.TypedChoiceField(label=_("Household"), coerce=int, required=False, empty_value=None,
                                        help_text=_("Choose the family's household, or leave empty and enter an "
                                                    "address to create one."))
