@@ -10,8 +10,10 @@ class PublicHealthConfig(AppConfig):
     def ready(self):
         from datetime import time
 
-        from countyhealth.core import scheduler
+        from countyhealth.core import scheduler, timeline
 
+        from . import timeline as programme_timeline
         from .tasks import enrol_age_programmes
 
+        timeline.register("publichealth", programme_timeline.provider, kinds=programme_timeline.KINDS)
         scheduler.register("publichealth.enrol_age_programmes", enrol_age_programmes, daily_at=time(1, 0))

@@ -6,3 +6,10 @@ class ReferralsConfig(AppConfig):
     name = "countyhealth.referrals"
     label = "referrals"
     verbose_name = _("Referrals")
+
+    def ready(self):
+        from countyhealth.core import timeline
+
+        from . import timeline as referral_timeline
+
+        timeline.register("referrals", referral_timeline.provider, kinds=referral_timeline.KINDS)

@@ -81,3 +81,13 @@ def test_resident_programmes_page_lists_visits(client, htn_patient, users):
     client.force_login(users.township_doctor_a)
     html = client.get(reverse("publichealth:resident-programmes", args=[resident.pk])).content.decode()
     assert "128/78" in html and "控制满意" in html
+
+
+def test_the_timeline_shows_follow_ups_and_the_referral_they_made(client, htn_patient, users):
+    resident, _ = htn_patient
+    actions.do_record_followup(acting_user=users.village_doctor_a1, resident_id=resident.pk,
+                               programme="hypertension", data={"visit_date": TODAY, "sbp": 182, "dbp": 96})
+    client.force_login(users.township_doctor_a)
+    html = client.get(reverse("records:timeline", args=[resident.pk])).content.decode()
+    assert "182/96 mmHg" in html
+    assert "县人民医院" in html  # the emergency referral's destination

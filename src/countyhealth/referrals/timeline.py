@@ -1,0 +1,19 @@
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from countyhealth.core.timeline import TimelineEntry
+
+from .models import Referral
+
+KINDS = {"referral": gettext_lazy("Referral")}
+
+
+def provider(resident, user) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(at=r.created_at, kind="referral",
+                      title=_("%(direction)s referral to %(org)s (%(urgency)s)") % {
+                          "direction": r.get_direction_display(), "org": r.to_org.name,
+                          "urgency": r.get_urgency_display()},
+                      summary=r.reason, organisation=r.from_org.name)
+        for r in Referral.objects.filter(resident=resident).select_related("to_org", "from_org").order_by("-created_at")[:100]
+    ]
