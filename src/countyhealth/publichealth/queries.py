@@ -77,3 +77,48 @@ def behind_this_year(qs, on: date):
 
 def bucket_counts(user, on: date, programme: str | None = None) -> dict[str, int]:
     return {b.code: due_list(user, bucket=b.code, on=on, programme=programme).count() for b in BUCKETS}
+
+
+def enrolment_suggestions(user, *, on: date) -> dict:
+    """Residents ≥ 35 not yet in the programme with a reading at the screening threshold in the last year
+    (PHS3 §3.1 / §4.1; project decision: the system flags, a doctor confirms and enrols): a health check or a
+    follow-up of the other chronic programme with BP ≥ 140/90 → hypertension; a health check with
+    FPG ≥ 7.0 → diabetes. Each resident row carries the latest such reading (`reading_*`)."""
+    from django.db.models import Exists
+
+    from countyhealth.records.models import AnnualHealthCheck
+    from countyhealth.residents.models import Resident
+
+    from .rules import CURRENT_RULES as R
+
+    since = on - timedelta(days=365)
+    adults = (Resident.objects.visible_to(user).listed().filter(status=Resident.Status.ACTIVE)
+              .filter(birth_date__lte=latest_birth_date_for_age(on, R.enrolment_min_age)).select_related("village"))
+
+    def not_in(programme):
+        return ~Exists(Enrolment.objects.current().filter(resident=OuterRef("pk"), programme=programme))
+
+    def latest(rows, date_field):
+        rows = rows.order_by(f"-{date_field}")
+        return {"reading_date": Subquery(rows.values(date_field)[:1]), "reading_sbp": Subquery(rows.values("sbp")[:1]),
+                "reading_dbp": Subquery(rows.values("dbp")[:1]), "reading_fpg": Subquery(rows.values("fpg")[:1])}
+
+    high_bp = Q(sbp__gte=R.htn_flag_sbp) | Q(dbp__gte=R.htn_flag_dbp)
+    checks = AnnualHealthCheck.objects.filter(resident=OuterRef("pk"), check_date__gte=since, check_date__lte=on)
+    dm_visits = FollowUpVisit.objects.filter(resident=OuterRef("pk"), visit_date__gte=since, visit_date__lte=on,
+                                             programme=Programme.DIABETES)
+    hypertension = (adults.filter(not_in(Programme.HYPERTENSION))
+                    .filter(Exists(checks.filter(high_bp)) | Exists(dm_visits.filter(high_bp)))
+                    .annotate(**latest(checks.filter(high_bp), "check_date")))
+    diabetes = (adults.filter(not_in(Programme.DIABETES)).filter(Exists(checks.filter(fpg__gte=R.dm_flag_fpg)))
+                .annotate(**latest(checks.filter(fpg__gte=R.dm_flag_fpg), "check_date")))
+    return {Programme.HYPERTENSION: hypertension.order_by("-reading_date", "id"),
+            Programme.DIABETES: diabetes.order_by("-reading_date", "id")}
+
+
+def latest_birth_date_for_age(on: date, age: int) -> date:
+    """The latest birth date of someone `age` completed years old on `on` (§0 Age)."""
+    try:
+        return on.replace(year=on.year - age)
+    except ValueError:  # `on` is 29 Feb and that year is not a leap year
+        return date(on.year - age, 2, 28)

@@ -5,6 +5,7 @@ from . import views
 app_name = "publichealth"
 urlpatterns = [
     path("due/", views.due_list, name="due-list"),
+    path("suggestions/", views.suggestions, name="suggestions"),
     path("residents/<int:pk>/", views.resident_programmes, name="resident-programmes"),
     path("residents/<int:pk>/enrol/", views.enrol, name="enrol"),
     path("residents/<int:pk>/followups/<str:programme>/new/", views.followup_create, name="followup-create"),

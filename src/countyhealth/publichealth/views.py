@@ -164,3 +164,16 @@ def child_visit_create(request, pk):
 def visit_slot_label(visit: ChildVisit) -> str:
     message, params = rules.child.SLOT_LABELS[visit.slot]
     return str(message) % params if params else str(message)
+
+
+@login_required
+def suggestions(request):
+    """Residents flagged for enrolment by a screening reading; a doctor confirms and enrols."""
+    programme = request.GET.get("programme") or Programme.HYPERTENSION.value
+    found = queries.enrolment_suggestions(request.user, on=timezone.localdate())
+    if programme not in {p.value for p in found}:
+        programme = Programme.HYPERTENSION.value
+    page = paginate(found[Programme(programme)], request.GET.get("page"), size=50)
+    audit.record_access(request.user, [r.pk for r in page.items], "publichealth.suggestions")
+    return render(request, "publichealth/suggestions.html", {
+        "page": page, "programme": programme, "programmes": list(found), "may_write": _may_write(request.user)})

@@ -91,3 +91,26 @@ def test_the_timeline_shows_follow_ups_and_the_referral_they_made(client, htn_pa
     html = client.get(reverse("records:timeline", args=[resident.pk])).content.decode()
     assert "182/96 mmHg" in html
     assert "县人民医院" in html  # the emergency referral's destination
+
+
+def test_a_high_reading_flags_the_resident_for_enrolment_until_enrolled(client, county, users, make_resident):
+    from countyhealth.records import actions as records
+    from countyhealth.records.tests.factories import elderly_check_data, personal_info_data
+
+    flagged = make_resident(county.village_a1, birth_date=dt.date(1980, 6, 1), name="钱高压")
+    normal = make_resident(county.village_a1, birth_date=dt.date(1980, 6, 2), name="孙正常")
+    for resident, sbp in ((flagged, 152), (normal, 128)):
+        records.do_open_health_record(acting_user=users.village_doctor_a1, resident_id=resident.pk,
+                                      personal_info=personal_info_data())
+        records.do_record_health_check(acting_user=users.village_doctor_a1, resident_id=resident.pk,
+                                       data=elderly_check_data(TODAY, sbp_left=sbp, sbp_right=sbp - 4, fpg="7.2"))
+    client.force_login(users.village_doctor_a1)
+    html = client.get(reverse("publichealth:suggestions")).content.decode()
+    assert "钱高压" in html and "孙正常" not in html and "152/" in html
+    html = client.get(reverse("publichealth:suggestions"), {"programme": "diabetes"}).content.decode()
+    assert "钱高压" in html and "孙正常" in html  # both had FPG 7.2
+    actions.do_enrol(acting_user=users.village_doctor_a1, resident_id=flagged.pk, programme="hypertension",
+                     enrolled_on=TODAY)
+    assert "钱高压" not in client.get(reverse("publichealth:suggestions")).content.decode()
+    client.force_login(users.village_doctor_b1)
+    assert "钱高压" not in client.get(reverse("publichealth:suggestions")).content.decode()
