@@ -21,7 +21,7 @@ from countyhealth.core.pagination import paginate
 from . import actions, queries, rules
 from .forms import BreakGlassForm, MergeForm, ReasonForm, ResidentForm, household_choices
 from .matching import REASON_LABELS
-from .models import DuplicateCandidate, Resident, ResidentLink
+from .models import AccessGrant, DuplicateCandidate, Resident, ResidentLink
 from .queries import villages_for
 
 PAGE_SIZE = 20
@@ -154,6 +154,11 @@ def resident_detail(request, pk):
     if user.role in MERGES_RESIDENTS:
         links = list(ResidentLink.objects.filter(Q(survivor=resident) | Q(merged=resident))
                      .select_related("survivor", "merged", "merged_by", "unmerged_by").order_by("-merged_at"))
+    emergency = None
+    if user.role in MAY_BREAK_GLASS:
+        emergency = (AccessGrant.objects.active().filter(resident=resident, organisation_id=user.organisation_id,
+                                                         reason=AccessGrant.Reason.BREAK_GLASS)
+                     .order_by("-expires_at").values_list("expires_at", flat=True).first())
     audit.record_access(user, [resident.pk], "residents.detail")
     shown_others = [m.pk for m in members] + [m.pk for m in merged_records]
     if shown_others:
@@ -167,7 +172,7 @@ def resident_detail(request, pk):
         "links": links,
         "may_edit": user.role in EDITS_RESIDENTS and resident.is_active,
         "may_unmerge": user.role in UNMERGES_RESIDENTS,
-        "unmerge_form": ReasonForm(prefix="unmerge"),
+        "emergency_until": emergency,
     })
 
 

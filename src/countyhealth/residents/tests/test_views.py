@@ -287,7 +287,8 @@ def test_break_glass_offer_shows_nothing_about_the_resident_until_granted(login,
     assert response.status_code == 200 and not AccessGrant.objects.exists()
     response = client.post(reverse("residents:break-glass"), {"id_number": r.id_number, "reason": "急诊抢救"})
     assert response["Location"] == reverse("residents:resident-detail", args=[r.pk])
-    assert "孙悟空" in client.get(response["Location"]).content.decode()
+    html = client.get(response["Location"]).content.decode()
+    assert "孙悟空" in html and "紧急调阅中" in html
     assert AuditLog.objects.filter(action="residents.break_glass_granted", resident_id=r.pk).count() == 1
 
 
