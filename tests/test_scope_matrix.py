@@ -6,6 +6,7 @@ entry in URL_CASES or API_CASES saying how to build the object it reaches, so a 
 it is added. Admin URLs are staff-only back office and are left out.
 """
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ class Case:
     build: Callable  # (world) -> the township-A object whose id goes into the URL
     requester: str = "township_doctor_b"  # a user of township B whose role may use the endpoint
     in_scope: str = "township_doctor_a"  # the same role in township A, for the control request
-    method: str = "get"
+    method: str = "get"  # pages only: an API operation's method is in its key
     body: dict | None = None
 
 
@@ -53,7 +54,61 @@ def resident_link(world):
                                        moved={}, merged_by=world.users.admin)
 
 
+def health_check(world):
+    """A resident of village a1 with an open health record and one annual health check: (check, params)."""
+    from countyhealth.records.actions import do_open_health_record, do_record_health_check
+    from countyhealth.records.tests.factories import elderly_check_data, personal_info_data
+
+    r = world.make_resident(world.county.village_a1, birth_date=dt.date(1950, 3, 1))
+    do_open_health_record(acting_user=world.township_doctor_a, resident_id=r.pk, personal_info=personal_info_data())
+    check = do_record_health_check(acting_user=world.township_doctor_a, resident_id=r.pk,
+                                   data=elderly_check_data(dt.date.today()))
+    return check, {"pk": r.pk, "check_pk": check.pk, "resident_id": r.pk, "check_id": check.pk}
+
+
+def enrolment(world):
+    from countyhealth.publichealth.actions import do_enrol
+
+    r = world.make_resident(world.county.village_a1, birth_date=dt.date(1960, 5, 1), sex="1")
+    return do_enrol(acting_user=world.users.village_doctor_a1, resident_id=r.pk, programme="hypertension",
+                    enrolled_on=dt.date.today() - dt.timedelta(days=365))
+
+
+def enrolled_resident(world):
+    """A hypertension patient: the follow-up form opens for them (params include the programme)."""
+    e = enrolment(world)
+    return e.resident, {"pk": e.resident_id, "programme": "hypertension"}
+
+
+def child(world):
+    return world.make_resident(world.county.village_a1, birth_date=dt.date.today() - dt.timedelta(days=100))
+
+
+def followup(world):
+    from countyhealth.publichealth.actions import do_record_followup
+
+    e = enrolment(world)
+    return do_record_followup(acting_user=world.users.village_doctor_a1, resident_id=e.resident_id,
+                              programme="hypertension", data={"visit_date": dt.date.today(), "sbp": 132, "dbp": 84})
+
+
+def team(world):
+    from countyhealth.familydoctor.tests.factories import township_a_team
+
+    return township_a_team(world.county, world.users)
+
+
+def contract(world):
+    from countyhealth.familydoctor.tests.factories import make_contract
+
+    return make_contract(world.make_resident(world.county.village_a1), team(world), world.township_doctor_a,
+                         start=dt.date.today() - dt.timedelta(days=30))
+
+
 # ---- the tables ----------------------------------------------------------------------------------------
+
+TODAY = dt.date.today().isoformat()
+SIGNED = {"signed_by_name": "张伟", "signature": "data:image/png;base64,iVBORw0KGgo="}
 
 URL_CASES = {
     "residents:resident-detail": Case(resident),
@@ -61,15 +116,58 @@ URL_CASES = {
     "residents:duplicate-review": Case(duplicate_candidate),
     # Only administrators undo merges: the requester is an administrator whose organisation is township B.
     "residents:link-unmerge": Case(resident_link, requester="admin_b", in_scope="admin_a"),
+    "records:record-detail": Case(resident),
+    "records:record-open": Case(resident),
+    "records:personal-info-edit": Case(resident),
+    "records:status-change": Case(resident),
+    "records:timeline": Case(resident),
+    "records:check-create": Case(resident),
+    "records:check-detail": Case(health_check),
+    "records:check-edit": Case(health_check),
+    "publichealth:resident-programmes": Case(resident),
+    "publichealth:enrol": Case(resident),
+    "publichealth:followup-create": Case(enrolled_resident),
+    "publichealth:child-visit-create": Case(child),
+    "publichealth:enrolment-end": Case(enrolment),
+    "publichealth:followup-detail": Case(followup),
+    "familydoctor:resident-contracts": Case(resident),
+    "familydoctor:contract-sign": Case(resident),
+    "familydoctor:contract-renew": Case(contract),
+    "familydoctor:contract-terminate": Case(contract),
+    "familydoctor:team-detail": Case(team),
+    "familydoctor:team-edit": Case(team),
 }
 
 API_CASES = {
     "GET /api/residents/{resident_id}": Case(resident),
-    "PATCH /api/residents/{resident_id}": Case(resident, method="patch", body={"phone": "13912345678"}),
-    "POST /api/residents/duplicates/{candidate_id}/not-duplicate": Case(duplicate_candidate, method="post"),
+    "PATCH /api/residents/{resident_id}": Case(resident, body={"phone": "13912345678"}),
+    "POST /api/residents/duplicates/{candidate_id}/not-duplicate": Case(duplicate_candidate),
     "POST /api/residents/links/{link_id}/unmerge": Case(
-        resident_link, requester="admin_b", in_scope="admin_a", method="post", body={"reason": "误合并"}
+        resident_link, requester="admin_b", in_scope="admin_a", body={"reason": "误合并"}
     ),
+    "GET /api/records/{resident_id}": Case(resident),
+    "POST /api/records/{resident_id}": Case(resident, body={"work_unit": "东山村委会"}),
+    "PATCH /api/records/{resident_id}": Case(health_check, body={"work_unit": "东山村委会"}),
+    "POST /api/records/{resident_id}/status": Case(health_check, body={"status": "moved_out", "destination": "长沙"}),
+    "GET /api/records/{resident_id}/timeline": Case(resident),
+    "GET /api/records/{resident_id}/checks": Case(resident),
+    "POST /api/records/{resident_id}/checks": Case(health_check, body={"check_date": TODAY}),
+    "GET /api/records/{resident_id}/checks/{check_id}": Case(health_check),
+    "PUT /api/records/{resident_id}/checks/{check_id}": Case(health_check, body={"check_date": TODAY}),
+    "GET /api/publichealth/residents/{resident_id}/enrolments": Case(resident),
+    "POST /api/publichealth/enrolments/{enrolment_id}/end": Case(enrolment, body={"reason": "moved_out",
+                                                                                 "ended_on": TODAY}),
+    "GET /api/publichealth/followups/{followup_id}": Case(followup),
+    "GET /api/family-doctor/residents/{resident_id}/contracts": Case(resident),
+    "POST /api/family-doctor/residents/{resident_id}/contracts": Case(
+        resident, body={**SIGNED, "team_id": 1, "doctor_id": 1, "package_ids": [1], "start_date": TODAY}
+    ),
+    "POST /api/family-doctor/contracts/{contract_id}/renew": Case(contract, body=SIGNED),
+    "POST /api/family-doctor/contracts/{contract_id}/terminate": Case(
+        contract, body={"terminated_on": TODAY, "reason": "resident_request"}
+    ),
+    "GET /api/family-doctor/contracts/{contract_id}": Case(contract),
+    "GET /api/family-doctor/teams/{team_id}": Case(team),
 }
 
 
@@ -147,9 +245,16 @@ def _case(table, key, discovered):
     return table[key]
 
 
-def _single_param(params, key):
-    assert len(params) == 1, f"{key} takes several parameters {params}: give its Case a builder for all of them"
-    return params[0]
+def _target(case, world, params, key):
+    """Build the object; a builder returns it alone (its pk fills the one parameter) or with a dict of values."""
+    built = case.build(world)
+    obj, values = built if isinstance(built, tuple) else (built, None)
+    if values is None:
+        assert len(params) == 1, f"{key} takes {params}: its builder must return (object, {{param: value}})"
+        values = {params[0]: obj.pk}
+    missing = set(params) - set(values)
+    assert not missing, f"{key}: the builder gives no value for {missing}"
+    return obj, {name: values[name] for name in params}
 
 
 def _assert_denied_and_audited(world, case, obj, response, key):
@@ -170,8 +275,8 @@ def _unchanged(obj):
 @pytest.mark.parametrize("name", _all(URLS, URL_CASES))
 def test_page_refuses_other_townships_objects(client, world, name):
     case = _case(URL_CASES, name, URLS)
-    obj = case.build(world)
-    url = reverse(name, kwargs={_single_param(URLS[name], name): obj.pk})
+    obj, kwargs = _target(case, world, URLS[name], name)
+    url = reverse(name, kwargs=kwargs)
     still_the_same = _unchanged(obj)
 
     client.force_login(getattr(world, case.requester))
@@ -181,15 +286,16 @@ def test_page_refuses_other_townships_objects(client, world, name):
 
     # Control: the same page works in scope, so the 404 above is the scope rule and not a broken URL.
     client.force_login(getattr(world, case.in_scope))
-    assert client.get(url).status_code == 200, f"{name} does not open for {case.in_scope}"
+    status = client.get(url).status_code
+    assert status not in (403, 404) and status < 500, f"{name} answers {status} to {case.in_scope}"
 
 
 @pytest.mark.parametrize("key", _all(OPERATIONS, API_CASES))
 def test_api_refuses_other_townships_objects(client, world, key):
     case = _case(API_CASES, key, OPERATIONS)
     method, template = key.split(" ", 1)
-    obj = case.build(world)
-    path = template.replace("{" + _single_param(OPERATIONS[key], key) + "}", str(obj.pk))
+    obj, values = _target(case, world, OPERATIONS[key], key)
+    path = template.format(**values)
     still_the_same = _unchanged(obj)
 
     client.force_login(getattr(world, case.requester))
@@ -200,4 +306,5 @@ def test_api_refuses_other_townships_objects(client, world, key):
 
     if method == "GET":
         client.force_login(getattr(world, case.in_scope))
-        assert client.get(path).status_code == 200, f"{key} does not answer {case.in_scope}"
+        status = client.get(path).status_code
+        assert status == 200, f"{key} answers {status} to {case.in_scope}"

@@ -1,8 +1,8 @@
 """The test harness: test-only settings and the choice of database (`--db=sqlite|postgres`).
 
 It is a plugin rather than fixtures in a conftest because the option and the database switch must reach the
-tests under `src/` as well as those under `tests/`; pyproject loads it with `-p tests.support.plugin`, and
-`tests/conftest.py` loads it too for runs started from a tree without that line.
+tests under `src/` as well as those under `tests/`, and because it must be imported before pytest-django
+loads the settings; pyproject loads it with `-p tests.support.plugin`.
 
 With `--db=postgres` one throwaway PostgreSQL cluster is started for the whole run (in the xdist controller,
 which hands its address to the workers); pytest-django then creates one test database per worker in it.
@@ -17,8 +17,8 @@ import pytest
 from tests.support import database
 from tests.support.database import pg_url_key as _pg_url
 
-# Effective only when this module is imported before Django's settings (pyproject's `-p`); bin/test also
-# exports both. A run without SECRET_KEY would otherwise stop at the settings' own refusal to start.
+# The settings refuse to load without SECRET_KEY; a developer's plain `pytest` gets a throwaway one, and its
+# data directory (media, static root) outside the repository.
 os.environ.setdefault("SECRET_KEY", "tests-only-insecure-secret-key")
 os.environ.setdefault("COUNTYHEALTH_DATA_DIR", str(Path(tempfile.gettempdir()) / "countyhealth-tests"))
 
