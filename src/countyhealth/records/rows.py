@@ -66,7 +66,7 @@ HOSPITALISATIONS = RowSpec("hospitalisations", _named(
     RowField("case_number", _("Case number"), max_length=30),
 ), 2)
 HOME_SICKBEDS = RowSpec("home_sickbeds", _named(
-    RowField("opened", _("Opened"), "date", required=True), RowField("closed", _("Closed"), "date"),
+    RowField("opened", _("Bed opened"), "date", required=True), RowField("closed", _("Bed closed"), "date"),
     RowField("reason", _("Reason"), max_length=100, required=True),
     RowField("institution", _("Institution"), max_length=100),
     RowField("case_number", _("Case number"), max_length=30),
