@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Sum
 
 from countyhealth.orgs.models import Organisation, Village
@@ -55,32 +56,57 @@ def population_by_org(org_ids: Iterable[int] | None = None) -> dict[int, int]:
 
 def tally(indicators: Iterable[Indicator], period: Period, org_ids: Iterable[int] | None = None) -> ByOrg:
     """Numerator and denominator of each indicator per catchment organisation (`org_ids`: only those; None:
-    all). One query per family, plus the population (two queries) when a family needs it."""
+    all). Every resident family is counted in one pass over the residents, each chronic family in one
+    statement, and the population (two queries) when a family needs it."""
     org_ids = None if org_ids is None else list(org_ids)
     families: dict[str, list[Indicator]] = {}
     for indicator in indicators:
         families.setdefault(indicator.family.key, []).append(indicator)
     out: ByOrg = defaultdict(dict)
-    population = None
+    resident_families = [members for members in families.values() if members[0].family.unit == "resident"]
+    if resident_families:
+        _tally_residents(resident_families, period, org_ids, out)
     for members in families.values():
+        if members[0].family.unit == "enrolment":
+            _tally_chronic(members, period, org_ids, out)
+    return dict(out)
+
+
+def _tally_residents(families: list[list[Indicator]], period: Period, org_ids, out: ByOrg) -> None:
+    rows = m.listed_residents()
+    if org_ids is not None:
+        rows = rows.filter(catchment_org_id__in=org_ids)
+    counts = {}
+    for members in families:
+        where = members[0].family.where(period)
+        counts[f"d_{members[0].family.key}"] = Count("pk", filter=where)
+        for i in members:
+            counts[f"n_{i.code}"] = Count("pk", filter=where & i.numerator(period))
+    found = {row["catchment_org_id"]: row for row in rows.order_by().values("catchment_org_id").annotate(**counts)}
+    population = None
+    for members in families:
         family = members[0].family
-        rows = family.rows(period)
-        if org_ids is not None:
-            rows = rows.filter(catchment_org_id__in=org_ids)
-        counts = {f"n_{i.code}": Count("pk", filter=i.numerator(period)) for i in members}
-        found = {row["catchment_org_id"]: row
-                 for row in rows.order_by().values("catchment_org_id").annotate(den=Count("pk"), **counts)}
         if family.population:
             if population is None:
                 population = population_by_org(org_ids)
             denominators = population
         else:
-            denominators = {org: row["den"] for org, row in found.items()}
+            denominators = {org: row[f"d_{family.key}"] for org, row in found.items()}
         for org in set(found) | set(denominators):
             row = found.get(org, {})
             for i in members:
                 out[org][i.code] = Tally(row.get(f"n_{i.code}", 0), denominators.get(org, 0))
-    return dict(out)
+
+
+def _tally_chronic(members: list[Indicator], period: Period, org_ids, out: ByOrg) -> None:
+    sql, params = m.chronic_tally_sql(members[0].family, period, org_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for org, total, standardised, controlled, contracted in rows:
+        outcomes = {"standardised": standardised, "controlled": controlled, "contracted": contracted}
+        for i in members:
+            out[org][i.code] = Tally(int(outcomes[i.outcome] or 0), int(total))
 
 
 class OrgTree:
@@ -88,7 +114,7 @@ class OrgTree:
 
     def __init__(self, root: Organisation):
         self.root = root
-        self.orgs = list(Organisation.objects.subtree_of(root).only("id", "name", "path", "parent_id", "org_type"))
+        self.orgs = list(Organisation.objects.subtree_of(root).only("id", "name", "path", "parent_id", "org_type", "is_active"))
         self.by_id = {o.pk: o for o in self.orgs}
         self.by_path = {o.path: o for o in self.orgs}
 

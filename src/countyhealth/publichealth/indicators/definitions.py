@@ -22,14 +22,14 @@ GROUP_CHRONIC = _("Chronic disease management")
 GROUP_KEY_POPULATIONS = _("Elderly and children")
 GROUP_CONTRACTS = _("Family-doctor contracts")
 
-POPULATION = m.Family("population", "resident", lambda period: m.resident_population(), population=True)
+POPULATION = m.Family("population", "resident", lambda period: m.living_here(), population=True)
 RECORDS = m.Family("records", "resident", m.records_in_use_base)
 HYPERTENSION = m.chronic_family(Programme.HYPERTENSION)
 DIABETES = m.chronic_family(Programme.DIABETES)
 ELDERLY = m.Family("elderly", "resident", m.elderly_target)
 CHILDREN = m.Family("children", "resident", m.children)
 BIRTHS = m.Family("births", "resident", m.live_births)
-ELDERLY_ON_DATE = m.Family("elderly_on_date", "resident", m.key_group("elderly"))
+ELDERLY_ON_DATE = m.Family("elderly_on_date", "resident", m.elderly_on)
 
 RESIDENT_POPULATION = _("Resident population (常住人口): the configured population of each village, or where none "
                         "is configured the residents with active status")
@@ -50,6 +50,7 @@ class Indicator:
     group: Promise
     family: m.Family
     numerator: Callable[[Period], Q]
+    outcome: str = ""  # chronic families: which column of `members.chronic_tally_sql` is the numerator
 
     @property
     def formula(self) -> str:
@@ -81,20 +82,20 @@ INDICATORS: tuple[Indicator, ...] = (
               m.record_in_use),
     Indicator("htn_standardised_mgmt", _("Hypertension standardised management rate"),
               _Text(STANDARDISED, fpg=""), _Text(MANAGED, disease=_("Hypertension")), PHS3, GROUP_CHRONIC,
-              HYPERTENSION, lambda period: m.standardised()),
+              HYPERTENSION, lambda period: m.standardised(), "standardised"),
     Indicator("htn_control", _("Blood pressure control rate of managed patients"),
               _("Patients whose last face-to-face follow-up in the period is controlled: SBP below 140 mmHg "
                 "(150 at 65 or over on that day) and DBP below 90 mmHg; no follow-up counts as not controlled"),
               _Text(MANAGED, disease=_("Hypertension")), PHS3, GROUP_CHRONIC, HYPERTENSION,
-              lambda period: m.controlled()),
+              lambda period: m.controlled(), "controlled"),
     Indicator("dm_standardised_mgmt", _("Type 2 diabetes standardised management rate"),
               _Text(STANDARDISED, fpg=_(" with fasting glucose")), _Text(MANAGED, disease=_("Type 2 diabetes")),
-              PHS3, GROUP_CHRONIC, DIABETES, lambda period: m.standardised()),
+              PHS3, GROUP_CHRONIC, DIABETES, lambda period: m.standardised(), "standardised"),
     Indicator("dm_control", _("Blood glucose control rate of managed patients"),
               _("Patients whose last face-to-face follow-up in the period has a fasting glucose below 7.0 mmol/L; "
                 "no follow-up counts as not controlled"),
               _Text(MANAGED, disease=_("Type 2 diabetes")), PHS3, GROUP_CHRONIC, DIABETES,
-              lambda period: m.controlled()),
+              lambda period: m.controlled(), "controlled"),
     Indicator("elderly_mgmt", _("Elderly health management rate"),
               _("Residents 65 or over with a health record and a complete health check with health guidance in "
                 "the period (in the year of the period end)"),
@@ -121,10 +122,10 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("contract_coverage_key_htn", _("Contract coverage: hypertension patients"),
               _("Managed hypertension patients with a family-doctor contract in force at the period end"),
               _Text(MANAGED, disease=_("Hypertension")), PROJECT, GROUP_CONTRACTS, HYPERTENSION,
-              lambda period: m.contracted(period, "resident_id")),
+              lambda period: m.contracted(period, "resident_id"), "contracted"),
     Indicator("contract_coverage_key_dm", _("Contract coverage: type 2 diabetes patients"),
               _("Managed type 2 diabetes patients with a family-doctor contract in force at the period end"),
               _Text(MANAGED, disease=_("Type 2 diabetes")), PROJECT, GROUP_CONTRACTS, DIABETES,
-              lambda period: m.contracted(period, "resident_id")),
+              lambda period: m.contracted(period, "resident_id"), "contracted"),
 )
 BY_CODE = {i.code: i for i in INDICATORS}

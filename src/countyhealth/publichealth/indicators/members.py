@@ -30,7 +30,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractQuarter, ExtractYear, Least
 
-from countyhealth.familydoctor.queries import KEY_GROUPS, contracted_resident_ids
+from countyhealth.familydoctor.queries import contracted_resident_ids
+from countyhealth.familydoctor.rules import years_before
 from countyhealth.records.models import AnnualHealthCheck, PersonalInfo
 from countyhealth.residents.models import Resident
 from countyhealth.residents.rules import age_on
@@ -45,18 +46,29 @@ NEWBORN_SLOT = "newborn_home"
 @dataclass(frozen=True)
 class Family:
     """Denominator members of one or more indicators. `unit` is the row counted: a resident or an enrolment
-    (`resident_path` leads from the row to its resident). `aliases` are per-row SQL values the numerators
-    read; `population` families take their denominator from the configured resident population (§8.1)."""
+    (`resident_path` leads from the row to its resident). Resident families are a condition (`where`) on the
+    listed residents, so `compute.tally` counts all of them in one pass over the residents; enrolment families
+    bring the per-row SQL values their numerators read (`aliases`) and a grouped form of the same counts
+    (`chronic_tally_sql`). `population` families take their denominator from the configured resident
+    population (§8.1)."""
 
     key: str
     unit: str
-    members: Callable[[Period], QuerySet]
+    where: Callable[[Period], Q] | None = None
+    enrolments: Callable[[Period], QuerySet] | None = None
     aliases: Callable[[Period], dict] = field(default=lambda period: {})
     population: bool = False
+    programme: Programme | None = None
+    rules: RuleSet = CURRENT_RULES
 
     @property
     def resident_path(self) -> str:
         return "" if self.unit == "resident" else "resident"
+
+    def members(self, period: Period) -> QuerySet:
+        if self.unit == "resident":
+            return listed_residents().filter(self.where(period))
+        return self.enrolments(period)
 
     def rows(self, period: Period) -> QuerySet:
         return self.members(period).alias(**self.aliases(period))
@@ -92,17 +104,20 @@ def listed_residents() -> QuerySet:
 def resident_population() -> QuerySet:
     """§8.1 常住居民: residents with the active status (the fallback where a village has no configured
     population)."""
-    return listed_residents().filter(status=Resident.Status.ACTIVE)
+    return listed_residents().filter(living_here())
+
+
+def living_here() -> Q:
+    return Q(status=Resident.Status.ACTIVE)
 
 
 def has_record() -> Q:
     return Q(record_number__isnull=False) & ~Q(record_number="")
 
 
-def records_in_use_base(period: Period) -> QuerySet:
+def records_in_use_base(period: Period) -> Q:
     """§8 record_use denominator: every health record except those of dead or moved-out residents."""
-    return listed_residents().filter(has_record()).exclude(
-        status__in=[Resident.Status.DEAD, Resident.Status.MOVED_OUT])
+    return has_record() & ~Q(status__in=[Resident.Status.DEAD, Resident.Status.MOVED_OUT])
 
 
 def dynamic_entry_sources() -> list[tuple]:
@@ -132,10 +147,10 @@ def record_in_use(period: Period) -> Q:
     return q
 
 
-def elderly_target(period: Period) -> QuerySet:
+def elderly_target(period: Period) -> Q:
     """§5.2 year rule: for the year Y of the period end, residents born in Y − 65 or earlier."""
     year = period.end.year
-    return resident_population().filter(birth_date__lte=date(year - CURRENT_RULES.elderly_age, 12, 31))
+    return living_here() & Q(birth_date__lte=date(year - CURRENT_RULES.elderly_age, 12, 31))
 
 
 def elderly_check_window(period: Period) -> tuple[date, date]:
@@ -152,10 +167,9 @@ def elderly_managed(period: Period) -> Q:
     return has_record() & Q(pk__in=checks.values("resident_id"))
 
 
-def children(period: Period) -> QuerySet:
+def children(period: Period) -> Q:
     """§8 child_mgmt denominator: children 0–6, i.e. born by the period end and under 7 on it."""
-    return resident_population().filter(birth_date__lte=period.end,
-                                        birth_date__gte=earliest_birth_under(7, period.end))
+    return living_here() & Q(birth_date__lte=period.end, birth_date__gte=earliest_birth_under(7, period.end))
 
 
 def child_visited(period: Period) -> Q:
@@ -163,9 +177,9 @@ def child_visited(period: Period) -> Q:
     return Q(pk__in=visits.values("resident_id"))
 
 
-def live_births(period: Period) -> QuerySet:
+def live_births(period: Period) -> Q:
     """§8 newborn_visit denominator: children born in the period, whatever became of them since."""
-    return listed_residents().filter(birth_date__gte=period.start, birth_date__lte=period.end)
+    return Q(birth_date__gte=period.start, birth_date__lte=period.end)
 
 
 def newborn_visited(period: Period) -> Q:
@@ -185,10 +199,10 @@ def contracted(period: Period, resident_column: str = "pk") -> Q:
     return Q(**{f"{resident_column}__in": contracted_resident_ids(period.end)})
 
 
-def key_group(code: str) -> Callable[[Period], QuerySet]:
-    """A FD2016 key group as the family-doctor app defines it (age on the period end), so the indicator and
-    the family-doctor coverage page agree."""
-    return lambda period: KEY_GROUPS[code].members(resident_population(), period.end)
+def elderly_on(period: Period) -> Q:
+    """The FD2016 key group "65 and over" as the family-doctor app reads it (age on the period end, its
+    `years_before`), so this indicator and the family-doctor coverage page agree."""
+    return living_here() & Q(birth_date__lte=years_before(period.end, 65))
 
 
 # --- chronic programmes (§8.1) ----------------------------------------------------------------------------
@@ -320,10 +334,58 @@ def controlled() -> Q:
 
 
 def chronic_family(programme: Programme, rules: RuleSet = CURRENT_RULES) -> Family:
-    return Family(key=programme.value, unit="enrolment",
-                  members=lambda period: managed_in_period(programme, period),
+    return Family(key=programme.value, unit="enrolment", programme=programme, rules=rules,
+                  enrolments=lambda period: managed_in_period(programme, period),
                   aliases=chronic_aliases(programme, rules))
 
 
 def in_numerator(numerator: Q):
     return Case(When(numerator, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def chronic_tally_sql(family: Family, period: Period, org_ids: list[int] | None) -> tuple[str, list]:
+    """The chronic family's counts per catchment organisation as one statement: the managed enrolments (e) and
+    their counting follow-ups (v) are compiled by the ORM from the same expressions as `rows()`, then the
+    distinct visit days (d) and the last visit (l, by date then recording order) are joined in by hash instead
+    of being looked up per enrolment. Columns: catchment_org_id, members, standardised, controlled, contracted.
+    Portable SQL (CTEs with column lists, ROW_NUMBER) for SQLite and PostgreSQL."""
+    programme, rules = family.programme, family.rules
+    enrolments = family.enrolments(period)
+    visits = (FollowUpVisit.objects.filter(programme=programme, visit_date__gte=period.start,
+                                           visit_date__lte=period.end,
+                                           mode__in=[m.value for m in VisitMode if m.face_to_face]))
+    if programme == Programme.DIABETES:
+        visits = visits.filter(fpg__isnull=False)
+    else:
+        visits = visits.alias(age_key=_yyyymmdd("visit_date") - _yyyymmdd("resident__birth_date"))
+    if org_ids is not None:
+        enrolments = enrolments.filter(catchment_org_id__in=org_ids)
+        visits = visits.filter(enrolment__catchment_org_id__in=org_ids)
+    e_columns = ["id", "catchment_org_id", "enrolled_on", "required", "contracted", "owed"]
+    e = (enrolments.order_by().values("id", "catchment_org_id", "enrolled_on")
+         .annotate(required=required_followups(period, rules),
+                   contracted=in_numerator(contracted(period, "resident_id")),
+                   owed=quarters_owed(period) if rules.one_per_quarter else Value(0)))
+    v_columns = ["enrolment_id", "visit_date", "id", "ok", "quarter"]
+    v = (visits.order_by().values("enrolment_id", "visit_date", "id")
+         .annotate(ok=in_numerator(controlled_visit(programme)),
+                   quarter=ExtractYear("visit_date") * 4 + ExtractQuarter("visit_date")))
+    e_sql, e_params = e.query.sql_with_params()
+    v_sql, v_params = v.query.sql_with_params()
+    quarters_ok = "AND COALESCE(d.quarters, 0) >= e.owed " if rules.one_per_quarter else ""
+    sql = f"""
+        WITH e({", ".join(e_columns)}) AS ({e_sql}),
+        v0({", ".join(v_columns)}) AS ({v_sql}),
+        v AS (SELECT v0.* FROM v0 JOIN e ON e.id = v0.enrolment_id WHERE v0.visit_date >= e.enrolled_on),
+        d AS (SELECT enrolment_id, COUNT(DISTINCT visit_date) AS days, COUNT(DISTINCT quarter) AS quarters
+              FROM v GROUP BY enrolment_id),
+        l AS (SELECT enrolment_id, ok,
+                     ROW_NUMBER() OVER (PARTITION BY enrolment_id ORDER BY visit_date DESC, id DESC) AS rn
+              FROM v)
+        SELECT e.catchment_org_id, COUNT(*),
+               SUM(CASE WHEN COALESCE(d.days, 0) >= e.required {quarters_ok}THEN 1 ELSE 0 END),
+               SUM(CASE WHEN l.ok THEN 1 ELSE 0 END),
+               SUM(CASE WHEN e.contracted THEN 1 ELSE 0 END)
+        FROM e LEFT JOIN d ON d.enrolment_id = e.id LEFT JOIN l ON l.enrolment_id = e.id AND l.rn = 1
+        GROUP BY e.catchment_org_id"""
+    return sql, [*e_params, *v_params]
