@@ -54,10 +54,12 @@ def population_by_org(org_ids: Iterable[int] | None = None) -> dict[int, int]:
     return dict(out)
 
 
-def tally(indicators: Iterable[Indicator], period: Period, org_ids: Iterable[int] | None = None) -> ByOrg:
+def tally(indicators: Iterable[Indicator], period: Period, org_ids: Iterable[int] | None = None, *,
+          population: dict[int, int] | None = None) -> ByOrg:
     """Numerator and denominator of each indicator per catchment organisation (`org_ids`: only those; None:
     all). Every resident family is counted in one pass over the residents, each chronic family in one
-    statement, and the population (two queries) when a family needs it."""
+    statement, and the population (two queries, unless `population_by_org` was passed in) when a family
+    needs it."""
     org_ids = None if org_ids is None else list(org_ids)
     families: dict[str, list[Indicator]] = {}
     for indicator in indicators:
@@ -65,14 +67,14 @@ def tally(indicators: Iterable[Indicator], period: Period, org_ids: Iterable[int
     out: ByOrg = defaultdict(dict)
     resident_families = [members for members in families.values() if members[0].family.unit == "resident"]
     if resident_families:
-        _tally_residents(resident_families, period, org_ids, out)
+        _tally_residents(resident_families, period, org_ids, out, population)
     for members in families.values():
         if members[0].family.unit == "enrolment":
             _tally_chronic(members, period, org_ids, out)
     return dict(out)
 
 
-def _tally_residents(families: list[list[Indicator]], period: Period, org_ids, out: ByOrg) -> None:
+def _tally_residents(families: list[list[Indicator]], period: Period, org_ids, out: ByOrg, population) -> None:
     rows = m.listed_residents()
     if org_ids is not None:
         rows = rows.filter(catchment_org_id__in=org_ids)
@@ -83,7 +85,6 @@ def _tally_residents(families: list[list[Indicator]], period: Period, org_ids, o
         for i in members:
             counts[f"n_{i.code}"] = Count("pk", filter=where & i.numerator(period))
     found = {row["catchment_org_id"]: row for row in rows.order_by().values("catchment_org_id").annotate(**counts)}
-    population = None
     for members in families:
         family = members[0].family
         if family.population:
@@ -164,12 +165,32 @@ def month_ends(period: Period) -> list[date]:
 
 def trend(indicator: Indicator, tree: OrgTree, period: Period) -> list[tuple[date, Tally]]:
     """The indicator for the tree's root, cumulative from 1 January of the period end's year to each month
-    end: one query per month (plus the population once)."""
-    points = []
+    end. A resident indicator takes one pass over the residents for all the months (a pair of filtered counts
+    per month); a chronic one a statement per month. The population is read once: it has no period."""
     ids = scoped_ids(tree)
-    for end in month_ends(period):
-        by_org = tally([indicator], Period(date(end.year, 1, 1), end), ids)
-        points.append((end, tree.at(by_org).get(indicator.code, Tally())))
+    periods = [Period(date(end.year, 1, 1), end) for end in month_ends(period)]
+    family = indicator.family
+    if family.unit != "resident":
+        return [(p.end, tree.at(tally([indicator], p, ids)).get(indicator.code, Tally())) for p in periods]
+    rows = m.listed_residents()
+    if ids is not None:
+        rows = rows.filter(catchment_org_id__in=ids)
+    counts = {}
+    for i, p in enumerate(periods):
+        where = family.where(p)
+        counts[f"d{i}"] = Count("pk", filter=where)
+        counts[f"n{i}"] = Count("pk", filter=where & indicator.numerator(p))
+    found = list(rows.order_by().values("catchment_org_id").annotate(**counts))
+    population = population_by_org(ids) if family.population else None
+    points = []
+    for i, p in enumerate(periods):
+        by_org: ByOrg = defaultdict(dict)
+        for row in found:
+            by_org[row["catchment_org_id"]][indicator.code] = Tally(row[f"n{i}"], 0 if population is not None else row[f"d{i}"])
+        if population is not None:
+            for org, n in population.items():
+                by_org[org][indicator.code] = Tally(by_org[org].get(indicator.code, Tally()).numerator, n)
+        points.append((p.end, tree.at(by_org).get(indicator.code, Tally())))
     return points
 
 

@@ -362,3 +362,15 @@ def test_age_target_changes_on_the_65th_birthday(county, make_user, make_residen
         FollowUpVisit.objects.bulk_create([followup(enrolment, doctor, date(2026, 3, 10), sbp=149, dbp=89)])
         assert compute.members_of(BY_CODE["htn_control"], period, [county.clinic_a2.pk]).get(
             pk=enrolment.pk).in_numerator == bool(expected)
+
+
+def test_monthly_trend_equals_the_counts_of_each_month(random_county):
+    """The trend's one-pass form gives, month by month, what `tally` gives for that month's period."""
+    tree = compute.OrgTree(random_county.county.township_a)
+    period = Period(date(2026, 1, 1), date(2026, 9, 30))
+    for indicator in INDICATORS:
+        points = compute.trend(indicator, tree, period)
+        assert [end for end, _ in points] == compute.month_ends(period)
+        for end, value in points:
+            expected = tree.at(compute.tally([indicator], Period(date(2026, 1, 1), end), tree.ids))
+            assert value == expected.get(indicator.code, compute.Tally()), (indicator.code, end)
