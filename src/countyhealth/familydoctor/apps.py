@@ -6,3 +6,13 @@ class FamilyDoctorConfig(AppConfig):
     name = "countyhealth.familydoctor"
     label = "familydoctor"
     verbose_name = _("Family-doctor contracts")
+
+    def ready(self):
+        from datetime import time
+
+        from countyhealth.core import scheduler
+
+        from .tasks import expire_contracts
+
+        # Just after midnight, so the stored status agrees with the dates for the whole working day.
+        scheduler.register("familydoctor.expire_contracts", expire_contracts, daily_at=time(0, 20))
