@@ -26,6 +26,7 @@ NAV_ITEMS = [
     NavItem(_("Register resident"), "residents:resident-create", frozenset(EDITS_RESIDENTS)),
     NavItem(_("Due list"), "publichealth:due-list", frozenset(EDITS_RESIDENTS)),
     NavItem(_("Suggested enrolments"), "publichealth:suggestions", frozenset(EDITS_RESIDENTS)),
+    NavItem(_("Indicators"), "indicators:dashboard", frozenset(EDITS_RESIDENTS | {Role.BUREAU_VIEWER})),
     NavItem(_("Duplicate review"), "residents:duplicate-list", frozenset(MERGES_RESIDENTS)),
     NavItem(_("Organisations"), "orgs:organisation-tree"),
     NavItem(_("Audit log"), "audit:log", frozenset(READS_AUDIT)),
