@@ -7,6 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from countyhealth.publichealth import actions
+from countyhealth.publichealth.rules import add_months
 
 from .conftest import artifact
 
@@ -43,7 +44,7 @@ def test_village_doctor_records_a_follow_up_from_the_due_list_and_sees_the_indic
     decision = page.locator(".decision")
     expect(decision).to_contain_text("控制满意")
     expect(decision).to_contain_text("常规随访")
-    expect(decision).to_contain_text("下次随访应在")
+    expect(decision).to_contain_text(f"下次随访应在 {add_months(today, 3):%Y-%m-%d} 之前完成")
     page.screenshot(path=str(artifact("followup-decision")), full_page=True)
 
     page.get_by_role("link", name="返回任务清单").click()
