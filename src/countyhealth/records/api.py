@@ -4,7 +4,7 @@ Every path takes the resident id; an id out of the user's scope is 404 and audit
 Errors are ActionErrors rendered by core.api_errors as {"code", "message", "fields"}."""
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from countyhealth.accounts.access import get_visible_or_404
 from countyhealth.audit import log as audit
@@ -68,7 +68,7 @@ def open_record(request: HttpRequest, resident_id: int, payload: PersonalInfoIn)
     actions.do_open_health_record(acting_user=request.user, resident_id=resident.pk,
                                   personal_info=payload.model_dump())
     audit.record_access(request.user, [resident.pk], "records.record")
-    return 201, _record(resident)
+    return Status(201, _record(resident))
 
 
 @router.patch("/{int:resident_id}", response=RecordOut, summary="Change the personal information (fields sent)")
@@ -104,7 +104,7 @@ def create_check(request: HttpRequest, resident_id: int, payload: HealthCheckIn)
     resident = _resident(request, resident_id)
     check = actions.do_record_health_check(acting_user=request.user, resident_id=resident.pk,
                                            data=payload.model_dump())
-    return 201, HealthCheckOut.model_validate(check)
+    return Status(201, HealthCheckOut.model_validate(check))
 
 
 @router.get("/{int:resident_id}/checks/{int:check_id}", response=HealthCheckOut, summary="One health check")

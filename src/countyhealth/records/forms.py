@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from countyhealth.accounts.access import scope_for
 from countyhealth.accounts.models import User
@@ -224,7 +225,7 @@ class HealthCheckForm(RecordForm):
             doctors = doctors.filter(organisation_id__in=scope.org_ids)
         doctor_choices = [(u.pk, u.display_name) for u in doctors.order_by("full_name", "username")[:500]]
         self.fields["responsible_doctor"] = forms.TypedChoiceField(
-            label=_("Responsible doctor"), coerce=int, required=False, empty_value=None,
+            label=pgettext_lazy("health check", "Responsible doctor"), coerce=int, required=False, empty_value=None,
             choices=[("", _("— me —")), *doctor_choices])
 
     def to_data(self) -> dict:

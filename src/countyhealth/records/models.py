@@ -8,6 +8,7 @@ coded field carries its code table (`field.code_table`, codes.py) and every row 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from countyhealth.orgs.models import Organisation, Village
 from countyhealth.residents.models import Resident
@@ -192,7 +193,7 @@ class AnnualHealthCheck(models.Model):
     resident = models.ForeignKey(Resident, models.CASCADE, related_name="health_checks", verbose_name=_("resident"))
     check_date = models.DateField(_("Check date"))
     responsible_doctor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-                                           related_name="+", verbose_name=_("Responsible doctor"))
+                                           related_name="+", verbose_name=pgettext_lazy("health check", "Responsible doctor"))
     organisation = models.ForeignKey(Organisation, models.PROTECT, null=True, related_name="+",
                                      verbose_name=_("organisation"))
     # 症状
@@ -226,7 +227,7 @@ class AnnualHealthCheck(models.Model):
     depression_score = count(_("Geriatric depression score"))
     # 生活方式
     exercise_frequency = coded(_("Exercise frequency"), codes.EXERCISE_FREQUENCY)
-    exercise_minutes = count(_("Minutes per session"))
+    exercise_minutes = count(pgettext_lazy("health check", "Minutes per session"))
     exercise_years = count(_("Years exercising"))
     exercise_type = text(_("Type of exercise"))
     diet = coded_list(_("Diet"), codes.DIET)

@@ -28,8 +28,9 @@ def _in_range(name: str):
     return AfterValidator(check)
 
 
-def _code(table: dict):
-    return Literal[tuple(table)]  # type: ignore[valid-type]
+def _code(table: dict, *, blank: bool = False):
+    """A Literal of the table's codes; one Literal (not a union) so a bad value gives one error."""
+    return Literal[tuple(table) + (("",) if blank else ())]  # type: ignore[valid-type]
 
 
 def _row_model(spec: rows.RowSpec):
@@ -40,7 +41,7 @@ def _row_model(spec: rows.RowSpec):
         elif f.kind == "month":
             fields[f.name] = (str, Field("", pattern=r"^(\d{4}-\d{2})?$", description="YYYY-MM"))
         elif f.kind == "code":
-            fields[f.name] = (_code(f.table) | Literal[""], "")
+            fields[f.name] = (_code(f.table, blank=True), "")
         else:
             fields[f.name] = (str, Field("", max_length=f.max_length))
     return create_model(f"{spec.name.title().replace('_', '')}Row", __config__=ConfigDict(extra="forbid"), **fields)
@@ -53,7 +54,7 @@ def _input_type(f: models.Field):
     if hasattr(f, "code_table") and isinstance(f, models.JSONField):
         return list[_code(f.code_table)], Field([], max_length=len(f.code_table))
     if hasattr(f, "code_table"):
-        return _code(f.code_table) | Literal[""], Field("", description=" ".join(
+        return _code(f.code_table, blank=True), Field("", description=" ".join(
             f"{code} {zh}" for code, (zh, _en) in f.code_table.items()))
     if isinstance(f, models.DateField):
         return date, ...
