@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     Count,
@@ -20,7 +21,9 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -270,28 +273,30 @@ def _rule_set_spans() -> list[tuple[RuleSet, date | None, date | None]]:
     return spans
 
 
-def _in_span(start: date | None, end: date | None) -> Q:
+def _in_span(start: date | None, end: date | None, prefix: str = "") -> Q:
     q = Q()
     if start is not None:
-        q &= Q(visit_date__gte=start)
+        q &= Q(**{f"{prefix}visit_date__gte": start})
     if end is not None:
-        q &= Q(visit_date__lt=end)
+        q &= Q(**{f"{prefix}visit_date__lt": end})
     return q
 
 
-def controlled_visit(programme: Programme) -> Q:
-    """§3.4 / §4.4 on a FollowUpVisit row, with the rule set and the age on the visit date: hypertension SBP
-    below the age target **and** DBP < 90; diabetes FPG < 7.0. A missing value is not controlled."""
+def controlled_visit(programme: Programme, prefix: str = "") -> Q:
+    """§3.4 / §4.4 on a FollowUpVisit row (`prefix`: the path to it), with the rule set and the age on the visit
+    date (the `age_key` alias, see `_yyyymmdd`): hypertension SBP below the age target **and** DBP < 90;
+    diabetes FPG < 7.0. A missing value is not controlled."""
     q = Q(pk__in=[])
     for ruleset, start, end in _rule_set_spans():
         if programme == Programme.HYPERTENSION:
             older = Q(age_key__gte=ruleset.htn_older_age * 10000)
-            ok = (Q(sbp__isnull=False, dbp__isnull=False, dbp__lt=ruleset.htn_target_dbp)
-                  & ((older & Q(sbp__lt=ruleset.htn_older_target_sbp))
-                     | (~older & Q(sbp__lt=ruleset.htn_target_sbp))))
+            ok = (Q(**{f"{prefix}sbp__isnull": False, f"{prefix}dbp__isnull": False,
+                       f"{prefix}dbp__lt": ruleset.htn_target_dbp})
+                  & ((older & Q(**{f"{prefix}sbp__lt": ruleset.htn_older_target_sbp}))
+                     | (~older & Q(**{f"{prefix}sbp__lt": ruleset.htn_target_sbp}))))
         else:
-            ok = Q(fpg__isnull=False, fpg__lt=ruleset.dm_control_fpg)
-        q |= _in_span(start, end) & ok
+            ok = Q(**{f"{prefix}fpg__isnull": False, f"{prefix}fpg__lt": ruleset.dm_control_fpg})
+        q |= _in_span(start, end, prefix) & ok
     return q
 
 
@@ -343,49 +348,49 @@ def in_numerator(numerator: Q):
     return Case(When(numerator, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
+# The last follow-up of an enrolment as one sortable number: date, then recording order, then the verdict in
+# the lowest bit, so MAX() picks the §8.1 last follow-up (same date → the later recorded) and `% 2` reads it.
+_ORDER_FACTOR = 10**10
+
+
 def chronic_tally_sql(family: Family, period: Period, org_ids: list[int] | None) -> tuple[str, list]:
-    """The chronic family's counts per catchment organisation as one statement: the managed enrolments (e) and
-    their counting follow-ups (v) are compiled by the ORM from the same expressions as `rows()`, then the
-    distinct visit days (d) and the last visit (l, by date then recording order) are joined in by hash instead
-    of being looked up per enrolment. Columns: catchment_org_id, members, standardised, controlled, contracted.
-    Portable SQL (CTEs with column lists, ROW_NUMBER) for SQLite and PostgreSQL."""
+    """The chronic family's counts per catchment organisation as one statement: the ORM groups the counting
+    follow-ups (joined on the `followup_enrolment_date` index) by managed enrolment — distinct visit days and
+    the last visit's verdict — and an outer GROUP BY adds the enrolments up by organisation.
+    Columns: catchment_org_id, members, standardised, controlled, contracted."""
     programme, rules = family.programme, family.rules
-    enrolments = family.enrolments(period)
-    visits = (FollowUpVisit.objects.filter(programme=programme, visit_date__gte=period.start,
-                                           visit_date__lte=period.end,
-                                           mode__in=[m.value for m in VisitMode if m.face_to_face]))
+    condition = Q(followups__visit_date__gte=period.start, followups__visit_date__lte=period.end,
+                  followups__mode__in=[m.value for m in VisitMode if m.face_to_face])
     if programme == Programme.DIABETES:
-        visits = visits.filter(fpg__isnull=False)
-    else:
-        visits = visits.alias(age_key=_yyyymmdd("visit_date") - _yyyymmdd("resident__birth_date"))
+        condition &= Q(followups__fpg__isnull=False)
+    enrolments = family.enrolments(period).alias(fv=FilteredRelation("followups", condition=condition))
     if org_ids is not None:
         enrolments = enrolments.filter(catchment_org_id__in=org_ids)
-        visits = visits.filter(enrolment__catchment_org_id__in=org_ids)
-    e_columns = ["id", "catchment_org_id", "enrolled_on", "required", "contracted", "owed"]
-    e = (enrolments.order_by().values("id", "catchment_org_id", "enrolled_on")
-         .annotate(required=required_followups(period, rules),
-                   contracted=in_numerator(contracted(period, "resident_id")),
-                   owed=quarters_owed(period) if rules.one_per_quarter else Value(0)))
-    v_columns = ["enrolment_id", "visit_date", "id", "ok", "quarter"]
-    v = (visits.order_by().values("enrolment_id", "visit_date", "id")
-         .annotate(ok=in_numerator(controlled_visit(programme)),
-                   quarter=ExtractYear("visit_date") * 4 + ExtractQuarter("visit_date")))
-    e_sql, e_params = e.query.sql_with_params()
-    v_sql, v_params = v.query.sql_with_params()
-    quarters_ok = "AND COALESCE(d.quarters, 0) >= e.owed " if rules.one_per_quarter else ""
+    if programme == Programme.HYPERTENSION:
+        enrolments = enrolments.alias(age_key=_yyyymmdd("fv__visit_date") - _yyyymmdd("resident__birth_date"))
+    counted = Q(fv__visit_date__gte=F("enrolled_on"))
+    verdict = Case(When(controlled_visit(programme, "fv__"), then=Value(1)), default=Value(0),
+                   output_field=IntegerField())
+    last_key = (_yyyymmdd("fv__visit_date") * Value(_ORDER_FACTOR) + F("fv__id") * Value(2) + verdict)
+    columns = {
+        "required": required_followups(period, rules),
+        "contracted": Case(When(contracted(period, "resident_id"), then=Value(1)), default=Value(0),
+                           output_field=IntegerField()),
+        "days": Count("fv__visit_date", distinct=True, filter=counted),
+        "last_key": Max(last_key, filter=counted, output_field=BigIntegerField()),
+        "quarters": Count(ExtractYear("fv__visit_date") * 4 + ExtractQuarter("fv__visit_date"), distinct=True,
+                          filter=counted) if rules.one_per_quarter else Value(0),
+        "owed": quarters_owed(period) if rules.one_per_quarter else Value(0),
+    }
+    inner = enrolments.order_by().values("id", "catchment_org_id").annotate(**columns)
+    inner_sql, params = inner.query.sql_with_params()
+    names = ["id", "catchment_org_id", *columns]
+    quarters_ok = "AND t.quarters >= t.owed " if rules.one_per_quarter else ""
     sql = f"""
-        WITH e({", ".join(e_columns)}) AS ({e_sql}),
-        v0({", ".join(v_columns)}) AS ({v_sql}),
-        v AS (SELECT v0.* FROM v0 JOIN e ON e.id = v0.enrolment_id WHERE v0.visit_date >= e.enrolled_on),
-        d AS (SELECT enrolment_id, COUNT(DISTINCT visit_date) AS days, COUNT(DISTINCT quarter) AS quarters
-              FROM v GROUP BY enrolment_id),
-        l AS (SELECT enrolment_id, ok,
-                     ROW_NUMBER() OVER (PARTITION BY enrolment_id ORDER BY visit_date DESC, id DESC) AS rn
-              FROM v)
-        SELECT e.catchment_org_id, COUNT(*),
-               SUM(CASE WHEN COALESCE(d.days, 0) >= e.required {quarters_ok}THEN 1 ELSE 0 END),
-               SUM(CASE WHEN l.ok THEN 1 ELSE 0 END),
-               SUM(CASE WHEN e.contracted THEN 1 ELSE 0 END)
-        FROM e LEFT JOIN d ON d.enrolment_id = e.id LEFT JOIN l ON l.enrolment_id = e.id AND l.rn = 1
-        GROUP BY e.catchment_org_id"""
-    return sql, [*e_params, *v_params]
+        WITH t({", ".join(names)}) AS ({inner_sql})
+        SELECT t.catchment_org_id, COUNT(*),
+               SUM(CASE WHEN t.days >= t.required {quarters_ok}THEN 1 ELSE 0 END),
+               SUM(CASE WHEN t.last_key % 2 = 1 THEN 1 ELSE 0 END),
+               SUM(t.contracted)
+        FROM t GROUP BY t.catchment_org_id"""
+    return sql, list(params)
