@@ -1,9 +1,11 @@
 """Every page and API operation that takes an id, asked for an object of township A by a user of township B.
 
 Each must answer 404 (out of scope looks like nonexistent), write an `access.scope_denied` audit row, and
-change nothing. The endpoints are discovered from the URL resolver and the OpenAPI schema; each must have an
-entry in URL_CASES or API_CASES saying how to build the object it reaches, so a new endpoint fails here until
-it is added. Admin URLs are staff-only back office and are left out.
+change nothing. The endpoints are discovered from the URL resolver (path parameters) and the OpenAPI schema
+(path parameters and integer query parameters such as `?org=`); each must have an entry in URL_CASES or
+API_CASES saying how to build the object it reaches, so a new endpoint fails here until it is added. Pages
+that take an id only in the query string cannot be discovered and are listed by hand. Admin URLs are
+staff-only back office and are left out.
 """
 
 import datetime as dt
@@ -15,6 +17,7 @@ from types import SimpleNamespace
 import pytest
 from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.http import urlencode
 
 from countyhealth.accounts.roles import Role
 from countyhealth.audit.models import AuditLog
@@ -30,6 +33,7 @@ class Case:
     in_scope: str = "township_doctor_a"  # the same role in township A, for the control request
     method: str = "get"  # pages only: an API operation's method is in its key
     body: dict | None = None
+    query: tuple = ()  # builder values sent in the query string (e.g. "org")
 
 
 # ---- builders: one object in township A each ---------------------------------------------------------
@@ -92,6 +96,18 @@ def followup(world):
                               programme="hypertension", data={"visit_date": dt.date.today(), "sbp": 132, "dbp": 84})
 
 
+def township_a(world):
+    """Township A's centre, chosen with `?org=`; `code` for the indicator pages that also take one."""
+    from countyhealth.publichealth.indicators.definitions import INDICATORS
+
+    org = world.county.township_a
+    return org, {"org": org.pk, "code": INDICATORS[0].code}
+
+
+def village_a1(world):
+    return world.county.village_a1, {"village": world.county.village_a1.pk}
+
+
 def team(world):
     from countyhealth.familydoctor.tests.factories import township_a_team
 
@@ -136,6 +152,10 @@ URL_CASES = {
     "familydoctor:contract-terminate": Case(contract),
     "familydoctor:team-detail": Case(team),
     "familydoctor:team-edit": Case(team),
+    "familydoctor:coverage": Case(township_a, query=("org",)),
+    "familydoctor:coverage-residents": Case(village_a1, query=("village",)),
+    "indicators:dashboard": Case(township_a, query=("org",)),
+    "indicators:residents": Case(township_a, query=("org",)),
 }
 
 API_CASES = {
@@ -168,6 +188,11 @@ API_CASES = {
     ),
     "GET /api/family-doctor/contracts/{contract_id}": Case(contract),
     "GET /api/family-doctor/teams/{team_id}": Case(team),
+    "GET /api/family-doctor/coverage": Case(township_a, query=("org",)),
+    "GET /api/family-doctor/coverage/residents": Case(village_a1, query=("village",)),
+    "GET /api/indicators/": Case(township_a, query=("org",)),
+    "GET /api/indicators/{code}/breakdown": Case(township_a, query=("org",)),
+    "GET /api/indicators/{code}/residents": Case(township_a, query=("org",)),
 }
 
 
@@ -192,33 +217,41 @@ def _params(p) -> list[str]:
     return list(p.pattern.regex.groupindex)
 
 
-def id_taking_urls() -> dict[str, list[str]]:
+def served_urls() -> dict[str, list[str]]:
+    """Every named page outside the excluded namespaces, with its path parameters."""
     found = {}
     for name, params, pattern in _walk(get_resolver().url_patterns):
-        if params:
-            assert name, f"unnamed URL pattern with parameters: {pattern.pattern}"
+        assert name or not params, f"unnamed URL pattern with parameters: {pattern.pattern}"
+        if name:
             found[name] = params
     return found
 
 
-def id_taking_operations() -> dict[str, list[str]]:
+def served_operations() -> dict[str, list[str]]:
+    """Every API operation with the parameters that can carry an id: path parameters, and integer query
+    parameters (an organisation or village chosen with `?org=`), `page` excepted."""
     from countyhealth.api import api
 
     found = {}
     for path, operations in api.get_openapi_schema()["paths"].items():
-        params = re.findall(r"\{([^}]+)\}", path)
-        if params:
-            for method in operations:
-                found[f"{method.upper()} {path}"] = params
+        for method, operation in operations.items():
+            params = re.findall(r"\{([^}]+)\}", path)
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                types = {schema.get("type")} | {option.get("type") for option in schema.get("anyOf", [])}
+                if parameter["in"] == "query" and "integer" in types and parameter["name"] != "page":
+                    params.append(parameter["name"])
+            found[f"{method.upper()} {path}"] = params
     return found
 
 
-def _all(discovered, table):
-    return sorted(set(discovered) | set(table))
+def _all(served, table):
+    """Whatever takes an id, and whatever the table lists (pages choosing an id in the query string)."""
+    return sorted({key for key, params in served.items() if params} | set(table))
 
 
-URLS = id_taking_urls()
-OPERATIONS = id_taking_operations()
+URLS = served_urls()
+OPERATIONS = served_operations()
 
 
 # ---- the tests -----------------------------------------------------------------------------------------
@@ -237,8 +270,8 @@ def world(county, users, make_user, make_resident):
     )
 
 
-def _case(table, key, discovered):
-    if key not in discovered:
+def _case(table, key, served):
+    if key not in served:
         # Not a failure: an app's table entry may land before (or outlive) its URLs; the skip shows it.
         pytest.skip(f"{key} is in the scope table but is not served: remove it from the table if it is gone")
     if key not in table:
@@ -246,16 +279,19 @@ def _case(table, key, discovered):
     return table[key]
 
 
-def _target(case, world, params, key):
-    """Build the object; a builder returns it alone (its pk fills the one parameter) or with a dict of values."""
+def _target(case, world, path_params, key):
+    """Build the object. A builder returns it alone (its pk fills the one path parameter), or with a dict of
+    values: those naming path parameters go into the path, the others into the query string."""
     built = case.build(world)
     obj, values = built if isinstance(built, tuple) else (built, None)
     if values is None:
-        assert len(params) == 1, f"{key} takes {params}: its builder must return (object, {{param: value}})"
-        values = {params[0]: obj.pk}
-    missing = set(params) - set(values)
+        assert len(path_params) == 1, f"{key} takes {path_params}: its builder must return (object, {{name: value}})"
+        values = {path_params[0]: obj.pk}
+    missing = set(path_params) - set(values)
     assert not missing, f"{key}: the builder gives no value for {missing}"
-    return obj, {name: values[name] for name in params}
+    in_path = {name: values[name] for name in path_params}
+    query = {name: value for name, value in values.items() if name not in path_params and name in case.query}
+    return obj, in_path, query
 
 
 def _assert_denied_and_audited(world, case, obj, response, key):
@@ -276,8 +312,8 @@ def _unchanged(obj):
 @pytest.mark.parametrize("name", _all(URLS, URL_CASES))
 def test_page_refuses_other_townships_objects(client, world, name):
     case = _case(URL_CASES, name, URLS)
-    obj, kwargs = _target(case, world, URLS[name], name)
-    url = reverse(name, kwargs=kwargs)
+    obj, kwargs, query = _target(case, world, URLS[name], name)
+    url = reverse(name, kwargs=kwargs) + (f"?{urlencode(query)}" if query else "")
     still_the_same = _unchanged(obj)
 
     client.force_login(getattr(world, case.requester))
@@ -295,8 +331,10 @@ def test_page_refuses_other_townships_objects(client, world, name):
 def test_api_refuses_other_townships_objects(client, world, key):
     case = _case(API_CASES, key, OPERATIONS)
     method, template = key.split(" ", 1)
-    obj, values = _target(case, world, OPERATIONS[key], key)
-    path = template.format(**values)
+    path_params = re.findall(r"\{([^}]+)\}", template)
+    obj, values, query = _target(case, world, path_params, key)
+    assert query or path_params, f"{key}: the builder must give one of {OPERATIONS[key]}"
+    path = template.format(**values) + (f"?{urlencode(query)}" if query else "")
     still_the_same = _unchanged(obj)
 
     client.force_login(getattr(world, case.requester))
