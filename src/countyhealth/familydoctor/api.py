@@ -37,7 +37,7 @@ from .schemas import (
     TeamOut,
     TerminateIn,
 )
-from .views import PAGE_SIZE, _scoped_org, _scoped_village
+from .views import PAGE_SIZE, _scoped_org, _scoped_village, coverage_scope
 
 router = Router(tags=["familydoctor"])
 
@@ -176,13 +176,6 @@ def _row(r: queries.CoverageRow) -> CoverageRowOut:
                           configured_population=r.configured_population)
 
 
-def _coverage_scope(request):
-    scope = scope_for(request.user)
-    if scope.reach not in (Reach.SUBTREE, Reach.AGGREGATE):
-        raise NotAllowed()
-    return scope
-
-
 def _scoped(fn, *args):
     try:
         return fn(*args)
@@ -193,7 +186,7 @@ def _scoped(fn, *args):
 @router.get("/coverage", response=CoverageOut,
             summary="Contract rate (签约率) of an organisation on a date, by organisation or village and key group")
 def get_coverage(request: HttpRequest, org: int | None = None, at: date | None = None):
-    scope = _coverage_scope(request)
+    scope = coverage_scope(request.user)
     at = at or timezone.localdate()
     organisation = _scoped(_scoped_org, request, scope, org)
     rows = queries.breakdown_for(organisation, at)
@@ -210,7 +203,7 @@ def get_coverage(request: HttpRequest, org: int | None = None, at: date | None =
 def coverage_residents(request: HttpRequest, org: int | None = None, village: int | None = None,
                        at: date | None = None, group: str | None = Query(None, max_length=32),
                        contracted: bool | None = None, page: int = Query(1, ge=1)):
-    scope = _coverage_scope(request)
+    scope = coverage_scope(request.user)
     if scope.reach is not Reach.SUBTREE:
         raise NotAllowed()
     at = at or timezone.localdate()

@@ -10,9 +10,11 @@ class FamilyDoctorConfig(AppConfig):
     def ready(self):
         from datetime import time
 
-        from countyhealth.core import scheduler
+        from countyhealth.core import scheduler, timeline
 
+        from . import timeline as contract_timeline
         from .tasks import expire_contracts
 
         # Just after midnight, so the stored status agrees with the dates for the whole working day.
         scheduler.register("familydoctor.expire_contracts", expire_contracts, daily_at=time(0, 20))
+        timeline.register("familydoctor", contract_timeline.provider, kinds=contract_timeline.KINDS)

@@ -40,8 +40,7 @@ class PackageChoiceField(forms.ModelMultipleChoiceField):
 
 
 class SignatureFields(forms.Form):
-    signer = forms.ChoiceField(label=_("Signed by"), choices=Contract.Signer.choices, initial=Contract.Signer.RESIDENT,
-                               widget=forms.RadioSelect)
+    signer = forms.ChoiceField(label=_("Signed by"), choices=Contract.Signer.choices, initial=Contract.Signer.RESIDENT)
     signed_by_name = forms.CharField(label=_("Name of the signer"), max_length=50,
                                      help_text=_("The resident, or the guardian or family member signing for them."))
     # Filled by signature.js from the canvas; checked (PNG, size) by the action.
@@ -73,6 +72,12 @@ class ContractSignForm(ActionErrorsMixin, SignatureFields):
             team__in=FamilyDoctorTeam.objects.visible_to(user).filter(is_active=True, villages=resident.village_id),
             role__in=rules.RESPONSIBLE_TEAM_ROLES,
         ).select_related("team", "user").order_by("team__name", "-is_lead", "id"))
+        # The village doctor of the resident's own clinic first, then the GPs; village doctors of other clinics
+        # are left out of the list (the action would accept them, but nobody signs for another village).
+        clinic_id = resident.village.clinic_id
+        members = sorted((m for m in members if m.role != TeamMember.Role.VILLAGE_DOCTOR
+                          or m.user.organisation_id == clinic_id),
+                         key=lambda m: (m.team.name, m.role != TeamMember.Role.VILLAGE_DOCTOR, not m.is_lead))
         self.fields["team_doctor"].choices = [("", _("— select —"))] + [
             (f"{m.team_id}:{m.user_id}", f"{m.team.name} · {m.user.display_name} ({m.get_role_display()})")
             for m in members

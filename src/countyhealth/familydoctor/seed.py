@@ -20,6 +20,8 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from countyhealth.orgs.models import Village
+
 from . import rules
 from .models import Contract, ContractPackage, FamilyDoctorTeam, ServicePackage, TeamMember
 
@@ -59,20 +61,23 @@ class ContractDraft:
 
 
 def team_choices_by_village() -> dict[int, list[tuple[int, int]]]:
-    """{village id: [(team id, responsible doctor id), ...]} over active teams; village doctors come first, as
-    they sign most contracts in a village (FD2016 §3)."""
-    choices: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    members = (TeamMember.objects.filter(team__is_active=True, role__in=rules.RESPONSIBLE_TEAM_ROLES)
-               .order_by("team_id", "-role", "id").values_list("team_id", "user_id"))
-    doctors: dict[int, list[int]] = defaultdict(list)
-    for team_id, user_id in members:
-        doctors[team_id].append(user_id)
-    Through = FamilyDoctorTeam.villages.through
-    for team_id, village_id in Through.objects.order_by("village_id", "familydoctorteam_id").values_list(
-        "familydoctorteam_id", "village_id"
+    """{village id: [(team id, responsible doctor id), ...]} over active teams: the village doctors of the
+    village's own clinic, who sign most contracts (FD2016 §3), or the team's GPs where the clinic has none."""
+    clinic_of = dict(Village.objects.values_list("id", "clinic_id"))
+    members: dict[int, list[tuple[int, str, int | None]]] = defaultdict(list)
+    for team_id, user_id, role, org_id in (
+        TeamMember.objects.filter(team__is_active=True, role__in=rules.RESPONSIBLE_TEAM_ROLES)
+        .order_by("team_id", "id").values_list("team_id", "user_id", "role", "user__organisation_id")
     ):
-        for doctor_id in doctors.get(team_id, []):
-            choices[village_id].append((team_id, doctor_id))
+        members[team_id].append((user_id, role, org_id))
+    choices: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    Through = FamilyDoctorTeam.villages.through
+    for team_id, village_id in Through.objects.filter(familydoctorteam__is_active=True).order_by(
+        "village_id", "familydoctorteam_id"
+    ).values_list("familydoctorteam_id", "village_id"):
+        own = [u for u, role, org in members.get(team_id, []) if role == "village_doctor" and org == clinic_of[village_id]]
+        gps = [u for u, role, _org in members.get(team_id, []) if role == "gp"]
+        choices[village_id] += [(team_id, doctor_id) for doctor_id in (own or gps)]
     return dict(choices)
 
 

@@ -1,7 +1,6 @@
 """Family-doctor pages: a resident's contracts (sign, renew, terminate), teams, packages and coverage (签约率)."""
 
 from datetime import date
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +20,7 @@ from countyhealth.core.pagination import paginate
 from countyhealth.orgs.models import Organisation, Village
 from countyhealth.residents.actions import NotAllowed
 from countyhealth.residents.models import Resident
+from countyhealth.residents.views import roles_required
 
 from . import actions, queries, rules
 from .forms import (
@@ -36,20 +36,6 @@ from .models import Contract, ContractPackage, FamilyDoctorTeam, ServicePackage,
 
 PAGE_SIZE = 30
 EARLIEST_COVERAGE_DATE = rules.EARLIEST_START
-
-
-def roles_required(roles):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if request.user.role not in roles:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _run(form, action, **kwargs):
@@ -93,6 +79,7 @@ def resident_contracts(request, pk):
     upcoming = next((c for c in contracts if c.start_date > today and c.last_day >= c.start_date), None)
     renewed = {c.previous_id for c in contracts if c.previous_id}
     for c in contracts:
+        c.shown_members = members_for_resident(c.team.members.all(), resident, c.doctor_id)
         c.shown_status = c.status_on(today)
         c.is_upcoming = c.start_date > today and c.shown_status != Contract.Status.TERMINATED
         live = c.status != Contract.Status.TERMINATED
@@ -104,6 +91,14 @@ def resident_contracts(request, pk):
         "may_sign": user.role in rules.SIGNS_CONTRACTS and resident.is_active
         and resident.status not in (Resident.Status.DEAD, Resident.Status.MOVED_OUT),
     })
+
+
+def members_for_resident(members, resident, doctor_id=None) -> list:
+    """The members a resident deals with: everyone but the village doctors of other villages' clinics (a
+    township team may count dozens of village doctors)."""
+    clinic_id = resident.village.clinic_id
+    return [m for m in members if m.role != TeamMember.Role.VILLAGE_DOCTOR or m.user.organisation_id == clinic_id
+            or m.user_id == doctor_id]
 
 
 @roles_required(rules.SIGNS_CONTRACTS)
@@ -267,11 +262,19 @@ def package_list(request):
 # ---- coverage -------------------------------------------------------------------------------------------
 
 
-def _coverage_scope(request):
-    scope = scope_for(request.user)
+def coverage_scope(user):
+    """Coverage is for roles that see their area as a whole: resident rows (subtree) or figures (bureau)."""
+    scope = scope_for(user)
     if scope.reach not in (Reach.SUBTREE, Reach.AGGREGATE):
-        raise PermissionDenied
+        raise NotAllowed()
     return scope
+
+
+def _coverage_scope(request):
+    try:
+        return coverage_scope(request.user)
+    except NotAllowed as exc:
+        raise PermissionDenied from exc
 
 
 def _parse_date(raw, errors) -> date:

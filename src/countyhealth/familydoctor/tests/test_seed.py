@@ -67,4 +67,6 @@ def test_written_contracts_are_valid_chains_with_realistic_rates(county, users, 
         codes = {cp.package.code for cp in c.contract_packages.all()}
         age = rules.age_on(c.resident.birth_date, c.start_date)
         assert "JC" in codes and ("LN" in codes) == (age >= 65) and ("ET" in codes) == (age < 7)
+    doctors = dict(Contract.objects.values_list("resident__village_id", "doctor_id").distinct())
+    assert doctors == {county.village_a1.pk: users.village_doctor_a1.pk, county.village_a2.pk: users.township_doctor_a.pk}
     assert Contract.objects.filter(status="expired").exists() and Contract.objects.filter(status="active").exists()

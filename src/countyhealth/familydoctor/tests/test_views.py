@@ -266,3 +266,15 @@ def test_resident_panel_query_count_does_not_grow(login, users, county, team, re
     with django_assert_max_num_queries(12):
         response = client.get(reverse("familydoctor:resident-contracts", args=[resident.pk]))
     assert response.status_code == 200
+
+
+def test_contracts_appear_on_the_resident_timeline(users, county, resident, team):
+    from countyhealth.core import timeline
+
+    c = make_contract(resident, team, users.village_doctor_a1, start=TODAY - timedelta(days=400),
+                      terminated_on=TODAY - timedelta(days=100))
+    make_contract(resident, team, users.village_doctor_a1, start=TODAY - timedelta(days=99), previous=c)
+    entries = [e for e in timeline.entries_for(resident, users.village_doctor_a1, kinds=["contract"])]
+    titles = [e.title for e in entries]
+    assert len(entries) == 3 and any(team.name in t for t in titles)
+    assert all(e.url == reverse("familydoctor:resident-contracts", args=[resident.pk]) for e in entries)

@@ -11,7 +11,7 @@
 
   const chart = echarts.init(holder);
   chart.setOption({
-    grid: { left: 48, right: 16, top: 24, bottom: 72 },
+    grid: { left: 48, right: 48, top: 24, bottom: 72 },
     tooltip: {
       trigger: "axis",
       axisPointer: { type: "shadow" },
