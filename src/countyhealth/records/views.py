@@ -17,11 +17,12 @@ from countyhealth.accounts.access import get_visible_or_404
 from countyhealth.accounts.roles import EDITS_RESIDENTS
 from countyhealth.audit import log as audit
 from countyhealth.core import timeline
+from countyhealth.core.codes import label
 from countyhealth.core.errors import ActionError, NotVisible
 from countyhealth.core.pagination import paginate
 from countyhealth.residents.models import Resident
 
-from . import actions, queries, rules
+from . import actions, codes, queries, rules
 from .forms import (
     HEALTH_CHECK_SECTIONS,
     PERSONAL_INFO_SECTIONS,
@@ -162,7 +163,8 @@ def check_detail(request, pk, check_pk):
         "check": check,
         "sections": answered_sections(check, HEALTH_CHECK_SECTIONS),
         "missing": _missing_labels(check),
-        "self_care_band": rules.self_care_band(check.self_care_score) if check.self_care_score is not None else "",
+        "self_care_band": (label(codes.SELF_CARE_LEVEL, rules.self_care_band(check.self_care_score))
+                           if check.self_care_score is not None else ""),
         "may_edit": request.user.role in EDITS_RESIDENTS and resident.is_active,
     })
 

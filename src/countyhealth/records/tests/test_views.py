@@ -107,7 +107,7 @@ def test_health_check_saved_from_the_form(login, users, elder):
     assert response.url == reverse("records:check-detail", args=[elder.pk, check.pk])
     assert check.is_complete_for_elderly and check.bmi is not None and check.medications[0]["adherence"] == "1"
     html = client.get(response.url).content.decode()
-    assert "142/82" in html and "氨氯地平" in html and "规律" in html
+    assert "142/82" in html and "氨氯地平" in html and "规律" in html and "2（可自理）" in html
 
 
 def test_edit_check_page_shows_stored_values(login, users, elder):
