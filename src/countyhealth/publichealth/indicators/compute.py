@@ -99,15 +99,26 @@ def _tally_residents(families: list[list[Indicator]], period: Period, org_ids, o
                 out[org][i.code] = Tally(row.get(f"n_{i.code}", 0), denominators.get(org, 0))
 
 
-def _tally_chronic(members: list[Indicator], period: Period, org_ids, out: ByOrg) -> None:
-    sql, params = m.chronic_tally_sql(members[0].family, period, org_ids)
+def chronic_counts(family, periods: list[Period], org_ids) -> list[dict[int, dict[str, int]]]:
+    """Per period, per organisation: members, standardised, controlled and contracted counts."""
+    sql, params = m.chronic_tally_sql(family, periods, org_ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    for org, total, standardised, controlled, contracted in rows:
-        outcomes = {"standardised": standardised, "controlled": controlled, "contracted": contracted}
+    out = [{} for _ in periods]
+    for org, *values in rows:
+        for i in range(len(periods)):
+            total, standardised, controlled, contracted = (int(v or 0) for v in values[4 * i:4 * i + 4])
+            if total:
+                out[i][org] = {"total": total, "standardised": standardised, "controlled": controlled,
+                               "contracted": contracted}
+    return out
+
+
+def _tally_chronic(members: list[Indicator], period: Period, org_ids, out: ByOrg) -> None:
+    for org, counts in chronic_counts(members[0].family, [period], org_ids)[0].items():
         for i in members:
-            out[org][i.code] = Tally(int(outcomes[i.outcome] or 0), int(total))
+            out[org][i.code] = Tally(counts[i.outcome], counts["total"])
 
 
 class OrgTree:
@@ -165,13 +176,19 @@ def month_ends(period: Period) -> list[date]:
 
 def trend(indicator: Indicator, tree: OrgTree, period: Period) -> list[tuple[date, Tally]]:
     """The indicator for the tree's root, cumulative from 1 January of the period end's year to each month
-    end. A resident indicator takes one pass over the residents for all the months (a pair of filtered counts
-    per month); a chronic one a statement per month. The population is read once: it has no period."""
+    end, in one statement: a resident indicator as a pair of filtered counts per month in one pass over the
+    residents, a chronic one as per-month columns of `members.chronic_tally_sql`. The population is read
+    once: it has no period."""
     ids = scoped_ids(tree)
     periods = [Period(date(end.year, 1, 1), end) for end in month_ends(period)]
     family = indicator.family
     if family.unit != "resident":
-        return [(p.end, tree.at(tally([indicator], p, ids)).get(indicator.code, Tally())) for p in periods]
+        points = []
+        for p, by_org in zip(periods, chronic_counts(family, periods, ids), strict=True):
+            rolled = tree.at({org: {indicator.code: Tally(c[indicator.outcome], c["total"])}
+                              for org, c in by_org.items()})
+            points.append((p.end, rolled.get(indicator.code, Tally())))
+        return points
     rows = m.listed_residents()
     if ids is not None:
         rows = rows.filter(catchment_org_id__in=ids)

@@ -22,6 +22,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FilteredRelation,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -31,7 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractQuarter, ExtractYear, Least
+from django.db.models.functions import Coalesce, Least
 
 from countyhealth.familydoctor.queries import contracted_resident_ids
 from countyhealth.familydoctor.rules import years_before
@@ -80,10 +81,28 @@ class Family:
 # --- dates as integers -----------------------------------------------------------------------------------
 
 
-def _yyyymmdd(column: str):
-    """A date column as the integer YYYYMMDD, on both databases. Completed years between two dates are then
+class DateKey(Func):
+    """A date as the integer YYYYMMDD, computed by the database itself (on SQLite, Django's Extract functions
+    are Python callbacks, one call per row and part). Completed years between two dates are then
     `(later - earlier) // 10000`, the §0 convention (29 Feb births come of age on 1 Mar)."""
-    return ExtractYear(column) * 10000 + ExtractMonth(column) * 100 + ExtractDay(column)
+
+    output_field = IntegerField()
+    template = "CAST(TO_CHAR(%(expressions)s, 'YYYYMMDD') AS INTEGER)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # SQLite keeps dates as ISO text.
+        return super().as_sql(compiler, connection, template="CAST(REPLACE(%(expressions)s, '-', '') AS INTEGER)",
+                              **extra)
+
+
+def _yyyymmdd(column: str):
+    return DateKey(column)
+
+
+def _quarter_index_of(column: str):
+    """year × 4 + quarter − 1 of a date column, from its DateKey (integer division on both databases)."""
+    key = DateKey(column)
+    return key / Value(10000) * Value(4) + (key / Value(100) % Value(100) - Value(1)) / Value(3)
 
 
 def earliest_birth_under(age: int, on: date) -> date:
@@ -242,7 +261,7 @@ def required_followups(period: Period, rules: RuleSet = CURRENT_RULES):
     """§8.1 R per enrolment: 4, or the calendar quarters from the enrolment quarter to the period end."""
     cap = rules.standardised_min_followups
     from_start = _quarter_index(period.end) - _quarter_index(period.start) + 1
-    enrolled_quarter = ExtractYear("enrolled_on") * 4 + ExtractQuarter("enrolled_on") - 1
+    enrolled_quarter = _quarter_index_of("enrolled_on")
     return Case(
         When(enrolled_on__lte=period.start, then=Value(min(cap, from_start))),
         default=Least(Value(cap), Value(_quarter_index(period.end) + 1) - enrolled_quarter),
@@ -253,7 +272,7 @@ def required_followups(period: Period, rules: RuleSet = CURRENT_RULES):
 def quarters_owed(period: Period):
     """The quarters from the later of the period start and the enrolment to the period end (one-per-quarter
     rule sets need a visit in each)."""
-    enrolled_quarter = ExtractYear("enrolled_on") * 4 + ExtractQuarter("enrolled_on") - 1
+    enrolled_quarter = _quarter_index_of("enrolled_on")
     return Case(
         When(enrolled_on__lte=period.start,
              then=Value(_quarter_index(period.end) - _quarter_index(period.start) + 1)),
@@ -317,7 +336,7 @@ def chronic_aliases(programme: Programme, rules: RuleSet = CURRENT_RULES):
             "last_controlled": Coalesce(Subquery(last, output_field=BooleanField()), Value(False)),
         }
         if rules.one_per_quarter:
-            quarters = (counting.annotate(q=ExtractYear("visit_date") * 4 + ExtractQuarter("visit_date"))
+            quarters = (counting.annotate(q=_quarter_index_of("visit_date"))
                         .values("enrolment_id").annotate(n=Count("q", distinct=True)).values("n"))
             out["followup_quarters"] = Coalesce(Subquery(quarters, output_field=IntegerField()), 0)
             out["quarters_owed"] = quarters_owed(period)
@@ -353,17 +372,30 @@ def in_numerator(numerator: Q):
 _ORDER_FACTOR = 10**10
 
 
-def chronic_tally_sql(family: Family, period: Period, org_ids: list[int] | None) -> tuple[str, list]:
-    """The chronic family's counts per catchment organisation as one statement: the ORM groups the counting
-    follow-ups (joined on the `followup_enrolment_date` index) by managed enrolment — distinct visit days and
-    the last visit's verdict — and an outer GROUP BY adds the enrolments up by organisation.
-    Columns: catchment_org_id, members, standardised, controlled, contracted."""
+def _managed_flag(period: Period) -> Q:
+    """`managed_in_period` as a condition on rows already known to be enrolled by a later end and not ended
+    before the period start."""
+    ended_out = Q(status=Enrolment.Status.ENDED, ended_on__isnull=False, ended_on__gte=period.start,
+                  ended_on__lte=period.end, end_reason__in=ENDS_MANAGEMENT)
+    return Q(enrolled_on__lte=period.end) & ~ended_out
+
+
+def chronic_tally_sql(family: Family, periods: list[Period], org_ids: list[int] | None) -> tuple[str, list]:
+    """The chronic family's counts per catchment organisation, for one or more periods sharing their start
+    (the monthly trend asks for every month end at once), as one statement: the ORM groups the counting
+    follow-ups (joined on the `followup_enrolment_date` index) by enrolment — per period: managed or not,
+    distinct visit days, the last visit's verdict — and an outer GROUP BY adds them up by organisation.
+    Columns: catchment_org_id, then per period members, standardised, controlled, contracted."""
     programme, rules = family.programme, family.rules
-    condition = Q(followups__visit_date__gte=period.start, followups__visit_date__lte=period.end,
+    start, last_end = periods[0].start, max(p.end for p in periods)
+    assert all(p.start == start for p in periods)
+    condition = Q(followups__visit_date__gte=start, followups__visit_date__lte=last_end,
                   followups__mode__in=[m.value for m in VisitMode if m.face_to_face])
     if programme == Programme.DIABETES:
         condition &= Q(followups__fpg__isnull=False)
-    enrolments = family.enrolments(period).alias(fv=FilteredRelation("followups", condition=condition))
+    ended_before = Q(status=Enrolment.Status.ENDED, ended_on__isnull=False, ended_on__lt=start)
+    enrolments = (Enrolment.objects.filter(programme=programme, enrolled_on__lte=last_end).exclude(ended_before)
+                  .alias(fv=FilteredRelation("followups", condition=condition)))
     if org_ids is not None:
         enrolments = enrolments.filter(catchment_org_id__in=org_ids)
     if programme == Programme.HYPERTENSION:
@@ -372,25 +404,28 @@ def chronic_tally_sql(family: Family, period: Period, org_ids: list[int] | None)
     verdict = Case(When(controlled_visit(programme, "fv__"), then=Value(1)), default=Value(0),
                    output_field=IntegerField())
     last_key = (_yyyymmdd("fv__visit_date") * Value(_ORDER_FACTOR) + F("fv__id") * Value(2) + verdict)
-    columns = {
-        "required": required_followups(period, rules),
-        "contracted": Case(When(contracted(period, "resident_id"), then=Value(1)), default=Value(0),
-                           output_field=IntegerField()),
-        "days": Count("fv__visit_date", distinct=True, filter=counted),
-        "last_key": Max(last_key, filter=counted, output_field=BigIntegerField()),
-        "quarters": Count(ExtractYear("fv__visit_date") * 4 + ExtractQuarter("fv__visit_date"), distinct=True,
-                          filter=counted) if rules.one_per_quarter else Value(0),
-        "owed": quarters_owed(period) if rules.one_per_quarter else Value(0),
-    }
+    columns, outer = {}, []
+    for i, period in enumerate(periods):
+        in_period = counted & Q(fv__visit_date__lte=period.end)
+        columns[f"m{i}"] = Case(When(_managed_flag(period), then=Value(1)), default=Value(0),
+                                output_field=IntegerField())
+        columns[f"r{i}"] = required_followups(period, rules)
+        columns[f"c{i}"] = Case(When(contracted(period, "resident_id"), then=Value(1)), default=Value(0),
+                                output_field=IntegerField())
+        columns[f"d{i}"] = Count("fv__visit_date", distinct=True, filter=in_period)
+        columns[f"k{i}"] = Max(last_key, filter=in_period, output_field=BigIntegerField())
+        standardised = f"t.d{i} >= t.r{i}"
+        if rules.one_per_quarter:
+            columns[f"q{i}"] = Count(_quarter_index_of("fv__visit_date"), distinct=True, filter=in_period)
+            columns[f"o{i}"] = quarters_owed(period)
+            standardised += f" AND t.q{i} >= t.o{i}"
+        outer += [f"SUM(t.m{i})",
+                  f"SUM(CASE WHEN t.m{i} = 1 AND {standardised} THEN 1 ELSE 0 END)",
+                  f"SUM(CASE WHEN t.m{i} = 1 AND t.k{i} %% 2 = 1 THEN 1 ELSE 0 END)",  # %% : the driver's escape
+                  f"SUM(CASE WHEN t.m{i} = 1 THEN t.c{i} ELSE 0 END)"]
     inner = enrolments.order_by().values("id", "catchment_org_id").annotate(**columns)
     inner_sql, params = inner.query.sql_with_params()
     names = ["id", "catchment_org_id", *columns]
-    quarters_ok = "AND t.quarters >= t.owed " if rules.one_per_quarter else ""
-    sql = f"""
-        WITH t({", ".join(names)}) AS ({inner_sql})
-        SELECT t.catchment_org_id, COUNT(*),
-               SUM(CASE WHEN t.days >= t.required {quarters_ok}THEN 1 ELSE 0 END),
-               SUM(CASE WHEN t.last_key % 2 = 1 THEN 1 ELSE 0 END),
-               SUM(t.contracted)
-        FROM t GROUP BY t.catchment_org_id"""
+    sql = (f"WITH t({', '.join(names)}) AS ({inner_sql}) "
+           f"SELECT t.catchment_org_id, {', '.join(outer)} FROM t GROUP BY t.catchment_org_id")
     return sql, list(params)

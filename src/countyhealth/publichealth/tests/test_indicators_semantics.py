@@ -306,7 +306,7 @@ def test_one_per_quarter_rule_set_matches_the_rules(random_county):
         checked += 1
     assert checked > 20
     # The grouped statement the dashboard runs gives the same counts.
-    sql, params = members.chronic_tally_sql(family, period, None)
+    sql, params = members.chronic_tally_sql(family, [period], None)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         grouped = {row[0]: row[2] for row in cursor.fetchall()}
