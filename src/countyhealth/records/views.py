@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from countyhealth.accounts.access import get_visible_or_404
@@ -21,6 +22,7 @@ from countyhealth.core.codes import label
 from countyhealth.core.errors import ActionError, NotVisible
 from countyhealth.core.pagination import paginate
 from countyhealth.residents.models import Resident
+from countyhealth.residents.rules import age_on
 
 from . import actions, codes, queries, rules
 from .forms import (
@@ -34,6 +36,7 @@ from .forms import (
 from .models import AnnualHealthCheck
 
 TIMELINE_PAGE_SIZE = 50
+CHILD_AGE_LIMIT = 7  # "0–6岁" = under 7 (public-health-rules.md §0)
 RECENT_CHECKS = 10
 
 
@@ -117,7 +120,7 @@ def record_open(request, pk):
                              % {"number": resident.record_number})
             return redirect("records:record-detail", pk=resident.pk)
     audit.record_access(request.user, [resident.pk], "records.record_open")
-    return render(request, "records/personal_info_form.html", {"form": form, "resident": resident, "opening": True})
+    return _personal_info_page(request, form, resident, opening=True)
 
 
 @editors_only
@@ -133,7 +136,15 @@ def personal_info_edit(request, pk):
             messages.success(request, _("The personal information has been saved."))
             return redirect("records:record-detail", pk=resident.pk)
     audit.record_access(request.user, [resident.pk], "records.personal_info_edit")
-    return render(request, "records/personal_info_form.html", {"form": form, "resident": resident, "opening": False})
+    return _personal_info_page(request, form, resident, opening=False)
+
+
+def _personal_info_page(request, form, resident, *, opening: bool):
+    # PHS3 §2.1: the personal basic information form is not used for children 0–6 (their record is kept by
+    # the child-health visits); the page says so rather than refusing, since the record number is still given.
+    is_child = age_on(resident.birth_date, timezone.localdate()) < CHILD_AGE_LIMIT
+    return render(request, "records/personal_info_form.html",
+                  {"form": form, "resident": resident, "opening": opening, "is_child": is_child})
 
 
 @editors_only

@@ -237,3 +237,42 @@ def test_check_needs_an_open_record(users, county, make_resident):
     with pytest.raises(Conflict) as exc:
         record_check(users.village_doctor_a1, r)
     assert exc.value.code == "record_not_open"
+
+
+def test_merge_moves_checks_and_leaves_the_second_form_behind(users, county, make_resident):
+    from countyhealth.residents.actions import do_merge_residents
+
+    kept, duplicate = make_resident(county.village_a1), make_resident(county.village_a1)
+    open_record(users.village_doctor_a1, kept)
+    open_record(users.village_doctor_a1, duplicate, education="3")
+    check = record_check(users.village_doctor_a1, duplicate)
+    do_merge_residents(acting_user=users.township_doctor_a, survivor_id=kept.pk, merged_id=duplicate.pk,
+                       reason="同一人重复建档")
+    check.refresh_from_db()
+    assert check.resident_id == kept.pk
+    # one personal information form per resident: the duplicate's stays on the merged (inactive) record
+    assert PersonalInfo.objects.get(resident=kept).education == "7"
+    assert PersonalInfo.objects.get(resident=duplicate).education == "3"
+
+
+def test_seed_builders_match_the_actions(users, county, make_resident):
+    from countyhealth.records import seed
+
+    r = make_resident(county.village_a1, birth_date=date(1950, 5, 1), record_number="43012410120100009")
+    today = timezone.localdate()
+    info = seed.build_personal_info(resident_id=r.pk, birth_date=r.birth_date, values=personal_info_data(),
+                                    today=today, opened_org_id=county.clinic_a1.pk)
+    check = seed.build_health_check(resident_id=r.pk, birth_date=r.birth_date, today=today,
+                                    values=elderly_check_data(date(2026, 3, 1)), organisation_id=county.clinic_a1.pk)
+    PersonalInfo.objects.bulk_create([info])
+    AnnualHealthCheck.objects.bulk_create([check])
+    stored = AnnualHealthCheck.objects.get()
+    assert (stored.sbp, stored.bmi, stored.self_care_score, stored.is_complete_for_elderly) == (
+        142, Decimal("25.0"), 2, True)
+    with pytest.raises(seed.SeedDataError):
+        seed.build_health_check(resident_id=r.pk, birth_date=r.birth_date, today=today,
+                                values=elderly_check_data(date(2026, 3, 1), sbp_left=60, dbp_left=80))
+    assert seed.sync_record_number_counters() == 1
+    fresh = make_resident(county.village_a1)
+    open_record(users.village_doctor_a1, fresh)
+    assert Resident.objects.get(pk=fresh.pk).record_number == "43012410120100010"

@@ -218,3 +218,9 @@ def test_record_detail_query_count(login, users, elder, django_assert_max_num_qu
     with CaptureQueriesContext(connection) as many, django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_open_page_for_a_child_says_the_form_is_not_used(login, users, county, make_resident):
+    child = make_resident(county.village_a1, birth_date=date.today() - timedelta(days=400))
+    html = login(users.village_doctor_a1).get(reverse("records:record-open", args=[child.pk])).content.decode()
+    assert "0～6岁儿童不使用个人基本信息表" in html
