@@ -26,6 +26,8 @@ NAV_ITEMS = [
     NavItem(_("Register resident"), "residents:resident-create", frozenset(EDITS_RESIDENTS)),
     NavItem(_("Due list"), "publichealth:due-list", frozenset(EDITS_RESIDENTS)),
     NavItem(_("Suggested enrolments"), "publichealth:suggestions", frozenset(EDITS_RESIDENTS)),
+    NavItem(_("Family-doctor teams"), "familydoctor:team-list", ALL_CLINICAL),
+    NavItem(_("Contract coverage"), "familydoctor:coverage", frozenset(EDITS_RESIDENTS | {Role.BUREAU_VIEWER})),
     NavItem(_("Indicators"), "indicators:dashboard", frozenset(EDITS_RESIDENTS | {Role.BUREAU_VIEWER})),
     NavItem(_("Duplicate review"), "residents:duplicate-list", frozenset(MERGES_RESIDENTS)),
     NavItem(_("Organisations"), "orgs:organisation-tree"),

@@ -10,7 +10,7 @@ class FamilyDoctorConfig(AppConfig):
     def ready(self):
         from datetime import time
 
-        from countyhealth.core import scheduler, timeline
+        from countyhealth.core import chart, scheduler, timeline
 
         from . import timeline as contract_timeline
         from .tasks import expire_contracts
@@ -18,3 +18,4 @@ class FamilyDoctorConfig(AppConfig):
         # Just after midnight, so the stored status agrees with the dates for the whole working day.
         scheduler.register("familydoctor.expire_contracts", expire_contracts, daily_at=time(0, 20))
         timeline.register("familydoctor", contract_timeline.provider, kinds=contract_timeline.KINDS)
+        chart.register("familydoctor:resident-contracts", _("Family-doctor contract"), order=30)

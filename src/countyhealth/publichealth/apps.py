@@ -10,10 +10,21 @@ class PublicHealthConfig(AppConfig):
     def ready(self):
         from datetime import time
 
-        from countyhealth.core import scheduler, timeline
+        from functools import partial
+
+        from countyhealth.core import chart, scheduler, timeline
+        from countyhealth.familydoctor import queries as familydoctor_queries
+
+        from .queries import managed_members
+        from .rules import Programme
+        from .rules.facts import PROGRAMME_LABELS
 
         from . import timeline as programme_timeline
         from .tasks import enrol_age_programmes
 
         timeline.register("publichealth", programme_timeline.provider, kinds=programme_timeline.KINDS)
+        chart.register("publichealth:resident-programmes", _("Programmes and follow-ups"), order=20)
+        for programme in (Programme.HYPERTENSION, Programme.DIABETES):
+            familydoctor_queries.register_key_group(programme.value, PROGRAMME_LABELS[programme],
+                                                    partial(managed_members, programme))
         scheduler.register("publichealth.enrol_age_programmes", enrol_age_programmes, daily_at=time(1, 0))

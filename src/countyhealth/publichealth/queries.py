@@ -122,3 +122,11 @@ def latest_birth_date_for_age(on: date, age: int) -> date:
         return on.replace(year=on.year - age)
     except ValueError:  # `on` is 29 Feb and that year is not a leap year
         return date(on.year - age, 2, 28)
+
+
+def managed_members(programme: str, resident_qs, at: date):
+    """Residents of `resident_qs` under management in the programme on `at` (enrolled, not ended by then):
+    the hypertension and diabetes key groups of the family-doctor coverage (FD2016)."""
+    enrolled = Enrolment.objects.filter(programme=programme, enrolled_on__lte=at).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=at) | Q(status=Enrolment.Status.LOST))
+    return resident_qs.filter(pk__in=enrolled.values("resident_id"))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from countyhealth.accounts.access import get_visible_or_404, scope_for
 from countyhealth.accounts.roles import EDITS_RESIDENTS, MAY_BREAK_GLASS, MERGES_RESIDENTS, UNMERGES_RESIDENTS
 from countyhealth.audit import log as audit
+from countyhealth.core import chart
 from countyhealth.core.errors import ActionError, NotVisible
 from countyhealth.core.pagination import paginate
 
@@ -170,6 +171,7 @@ def resident_detail(request, pk):
         "merged_records": merged_records,
         "master_visible": master_visible,
         "links": links,
+        "chart_links": chart.links_for(resident.pk),
         "may_edit": user.role in EDITS_RESIDENTS and resident.is_active,
         "may_unmerge": user.role in UNMERGES_RESIDENTS,
         "emergency_until": emergency,
