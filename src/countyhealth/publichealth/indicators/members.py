@@ -82,8 +82,8 @@ class Family:
 
 
 class DateKey(Func):
-    """A date column as the integer YYYYMMDD, computed by the database itself (on SQLite, Django's Extract functions
-    are Python callbacks, one call per row and part). Completed years between two dates are then
+    """A date column as the integer YYYYMMDD, computed by the database itself (on SQLite, Django's Extract
+    functions are Python callbacks, one call per row and part). Completed years between two dates are then
     `(later - earlier) // 10000`, the §0 convention (29 Feb births come of age on 1 Mar)."""
 
     output_field = IntegerField()
