@@ -320,7 +320,8 @@ def main() -> None:
     for indicator in INDICATORS:
         t = totals.get(indicator.code, compute.Tally())
         print(f"  {indicator.code:<32} {t.numerator:>9,} / {t.denominator:>9,} = {t.rate} %")
-    print(f"\ntargets: county indicators < 500 ms, due list < 100 ms; bench wall time {time.perf_counter() - wall:.0f} s")
+    print(f"\ntargets: county indicators < 500 ms, due list < 100 ms; "
+          f"bench wall time {time.perf_counter() - wall:.0f} s")
 
 
 if __name__ == "__main__":

@@ -126,7 +126,8 @@ class OrgTree:
 
     def __init__(self, root: Organisation):
         self.root = root
-        self.orgs = list(Organisation.objects.subtree_of(root).only("id", "name", "path", "parent_id", "org_type", "is_active"))
+        self.orgs = list(Organisation.objects.subtree_of(root)
+                         .only("id", "name", "path", "parent_id", "org_type", "is_active"))
         self.by_id = {o.pk: o for o in self.orgs}
         self.by_path = {o.path: o for o in self.orgs}
 
@@ -203,7 +204,8 @@ def trend(indicator: Indicator, tree: OrgTree, period: Period) -> list[tuple[dat
     for i, p in enumerate(periods):
         by_org: ByOrg = defaultdict(dict)
         for row in found:
-            by_org[row["catchment_org_id"]][indicator.code] = Tally(row[f"n{i}"], 0 if population is not None else row[f"d{i}"])
+            denominator = 0 if population is not None else row[f"d{i}"]
+            by_org[row["catchment_org_id"]][indicator.code] = Tally(row[f"n{i}"], denominator)
         if population is not None:
             for org, n in population.items():
                 by_org[org][indicator.code] = Tally(by_org[org].get(indicator.code, Tally()).numerator, n)

@@ -1,5 +1,6 @@
 """The 考核指标 as data (public-health-rules.md §8): code, name, the formula shown to users, its source, and
-the SQL that counts it (`members`). Maternal indicators (早孕建册率, 产后访视率) wait for the maternal records.
+the SQL that counts it (`members`). Maternal indicators (早孕建册率, 产后访视率) wait for the maternal
+records.
 
 Every indicator belongs to a `Family` whose members are its denominator; indicators of one family are counted
 by one grouped query (`compute.tally`)."""

@@ -128,7 +128,8 @@ def random_county(county, make_user):
                 fpg = None
                 if programme == Programme.DIABETES and rng.random() < 0.85:
                     fpg = Decimal(rng.choice(["6.9", "7.0", "5.5", "8.2", "3.9", "7.1"]))
-                visits.append(followup(enrolment, doctor, visit_date, mode, sbp=rng.choice([128, 139, 140, 145, 149, 150, 160]),
+                visits.append(followup(enrolment, doctor, visit_date, mode,
+                                       sbp=rng.choice([128, 139, 140, 145, 149, 150, 160]),
                                        dbp=rng.choice([80, 89, 90, 95]), fpg=fpg))
                 if rng.random() < 0.15:  # a second visit the same day, recorded later
                     visits.append(followup(enrolment, doctor, visit_date, "clinic", sbp=rng.choice([130, 155]),
@@ -163,7 +164,8 @@ def reference(period: Period) -> dict[int, dict[str, compute.Tally]]:
 
     residents = list(Resident.objects.all())
     contracted = {c.resident_id for c in Contract.objects.all()
-                  if c.start_date <= period.end <= c.end_date and (c.terminated_on is None or c.terminated_on >= period.end)}
+                  if c.start_date <= period.end <= c.end_date
+                  and (c.terminated_on is None or c.terminated_on >= period.end)}
     complete_info = set(PersonalInfo.objects.filter(is_complete=True).values_list("resident_id", flat=True))
     checks = defaultdict(list)
     for c in AnnualHealthCheck.objects.all():
