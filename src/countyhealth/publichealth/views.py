@@ -37,6 +37,17 @@ def _form_errors(form, error: ActionError) -> None:
         form.add_error(None, str(error.message))
 
 
+def _submit(request, form, action):
+    """On a valid POST run `action(form)`; an ActionError lands on the form. The action's result, or None."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return action(form)
+    except ActionError as error:
+        _form_errors(form, error)
+        return None
+
+
 @login_required
 def due_list(request):
     today = timezone.localdate()
@@ -83,14 +94,10 @@ def enrol(request, pk):
     if not _may_write(request.user):
         raise Http404
     form = EnrolForm(request.POST or None, initial={"programme": request.GET.get("programme")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_enrol(acting_user=request.user, resident_id=resident.pk, **form.cleaned_data)
-        except ActionError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The resident has been enrolled."))
-            return redirect("publichealth:resident-programmes", pk=resident.pk)
+    if _submit(request, form, lambda f: actions.do_enrol(acting_user=request.user, resident_id=resident.pk,
+                                                         **f.cleaned_data)):
+        messages.success(request, _("The resident has been enrolled."))
+        return redirect("publichealth:resident-programmes", pk=resident.pk)
     return render(request, "publichealth/enrol.html", {"resident": resident, "form": form})
 
 
@@ -101,14 +108,10 @@ def end_enrolment(request, pk):
     if not _may_write(request.user):
         raise Http404
     form = EndEnrolmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_end_enrolment(acting_user=request.user, enrolment_id=enrolment.pk, **form.cleaned_data)
-        except ActionError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The enrolment has been updated."))
-            return redirect("publichealth:resident-programmes", pk=enrolment.resident_id)
+    if _submit(request, form, lambda f: actions.do_end_enrolment(acting_user=request.user,
+                                                                 enrolment_id=enrolment.pk, **f.cleaned_data)):
+        messages.success(request, _("The enrolment has been updated."))
+        return redirect("publichealth:resident-programmes", pk=enrolment.resident_id)
     return render(request, "publichealth/end_enrolment.html", {"enrolment": enrolment, "form": form})
 
 
@@ -120,14 +123,10 @@ def followup_create(request, pk, programme):
         raise Http404
     programme = Programme(programme)
     form = FollowUpForm(request.POST or None, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            visit = actions.do_record_followup(acting_user=request.user, resident_id=resident.pk,
-                                               programme=programme, data=form.action_data())
-        except ActionError as error:
-            _form_errors(form, error)
-        else:
-            return redirect("publichealth:followup-detail", pk=visit.pk)
+    visit = _submit(request, form, lambda f: actions.do_record_followup(
+        acting_user=request.user, resident_id=resident.pk, programme=programme, data=f.action_data()))
+    if visit:
+        return redirect("publichealth:followup-detail", pk=visit.pk)
     last = (FollowUpVisit.objects.filter(resident=resident, programme=programme).order_by("-visit_date", "-id")
             .first())
     return render(request, "publichealth/followup_form.html",
@@ -149,15 +148,11 @@ def child_visit_create(request, pk):
     if not _may_write(request.user):
         raise Http404
     form = ChildVisitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            visit = actions.do_record_child_visit(acting_user=request.user, resident_id=resident.pk,
-                                                  data=form.action_data())
-        except ActionError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Child-health visit recorded: %(slot)s.") % {"slot": visit_slot_label(visit)})
-            return redirect("publichealth:resident-programmes", pk=resident.pk)
+    visit = _submit(request, form, lambda f: actions.do_record_child_visit(
+        acting_user=request.user, resident_id=resident.pk, data=f.action_data()))
+    if visit:
+        messages.success(request, _("Child-health visit recorded: %(slot)s.") % {"slot": visit_slot_label(visit)})
+        return redirect("publichealth:resident-programmes", pk=resident.pk)
     return render(request, "publichealth/child_visit_form.html", {"resident": resident, "form": form})
 
 
