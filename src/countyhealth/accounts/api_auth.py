@@ -21,4 +21,6 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
-api_auth = [SessionAuth(), TokenAuth()]
+# The token first: a request carrying a bearer token is a machine client and needs no CSRF token, while
+# SessionAuth checks CSRF before it looks at the cookie and would refuse it.
+api_auth = [TokenAuth(), SessionAuth()]
