@@ -18,7 +18,7 @@ urlpatterns = [
     path("family-doctor/", include("countyhealth.familydoctor.urls")),
     path("indicators/", include("countyhealth.publichealth.indicators.urls")),
     path("public-health/", include("countyhealth.publichealth.urls")),
-    path("audit/", include("countyhealth.audit.urls")),
+    path("audit/", include("countyhealth.accounts.audit_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -52,6 +52,9 @@ class AuditLog(AppendOnly):
             models.Index(fields=["action", "at"], name="auditlog_action_at"),
         ]
 
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action}"
+
 
 class AccessLog(AppendOnly):
     """One row per resident read: a detail page writes one, a list page one per resident shown."""
@@ -66,3 +69,6 @@ class AccessLog(AppendOnly):
             models.Index(fields=["user_id", "at"], name="accesslog_user_at"),
             models.Index(fields=["at"], name="accesslog_at"),
         ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.what}"

@@ -40,14 +40,14 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def depth(self) -> int:
-        return self.path.count(".")
-
     def save(self, *args, **kwargs):
         if not self.path:
             self.path = self.next_child_path(self.parent)
         super().save(*args, **kwargs)
+
+    @property
+    def depth(self) -> int:
+        return self.path.count(".")
 
     @classmethod
     def next_child_path(cls, parent) -> str:

@@ -9,17 +9,15 @@ class PublicHealthConfig(AppConfig):
 
     def ready(self):
         from datetime import time
-
         from functools import partial
 
         from countyhealth.core import chart, scheduler, timeline
         from countyhealth.familydoctor import queries as familydoctor_queries
 
+        from . import timeline as programme_timeline
         from .queries import managed_members
         from .rules import Programme
         from .rules.facts import PROGRAMME_LABELS
-
-        from . import timeline as programme_timeline
         from .tasks import enrol_age_programmes
 
         timeline.register("publichealth", programme_timeline.provider, kinds=programme_timeline.KINDS)

@@ -32,14 +32,15 @@ def po_path(root: Path) -> Path:
     return root / "locale" / LANG / "LC_MESSAGES" / "django.po"
 
 
-def extract(root: Path) -> None:
+def extract(root: Path, package: Path = PACKAGE) -> None:
     ignores = ["tests", "migrations"]
-    if root == PACKAGE:  # the package catalogue covers only what no app owns
+    if root == package:  # the package catalogue covers only what no app owns
         ignores += [p.name for p in catalogue_roots()[1:]]
     args = [sys.executable, "-m", "django", "makemessages", "-l", LANG, "--no-obsolete", "--add-location=never"]
     for ignore in ignores:
         args += ["--ignore", ignore]
     (root / "locale").mkdir(exist_ok=True)
+    # Django itself is imported from the real tree; makemessages only reads the files under `root`.
     env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}
     result = subprocess.run(args, cwd=root, env=env, capture_output=True, text=True)
     if result.returncode:
@@ -94,12 +95,16 @@ class Command(BaseCommand):
                 if msgstr.strip():
                     table[msgid.replace("\\n", "\n")] = msgstr.strip().replace("\\n", "\n")
         for po in self.catalogues():
+            changed = False
             for entry in po:
                 if entry.msgid in table and (not entry.msgstr or "fuzzy" in entry.flags):
                     entry.msgstr = table[entry.msgid]
+                    entry.previous_msgid = None
                     if "fuzzy" in entry.flags:
                         entry.flags.remove("fuzzy")
-            po.save()
+                    changed = True
+            if changed:  # polib re-wraps what it saves; leave untouched catalogues as they are
+                po.save()
 
     def run_update(self):
         for root in catalogue_roots():
@@ -112,37 +117,27 @@ class Command(BaseCommand):
                 self.stdout.write(f"{po_path(root).relative_to(PACKAGE)}: {len(missing)} to translate")
 
     def run_check(self):
+        """Extract into a copy of the package, so a check never rewrites a catalogue in the working tree."""
         failures = []
         with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / PACKAGE.name
+            shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "static"))
             for root in catalogue_roots():
                 committed = po_path(root)
+                extracted = po_path(copy / root.relative_to(PACKAGE))
+                extract(copy / root.relative_to(PACKAGE), package=copy)
+                if not extracted.exists():
+                    continue  # nothing to translate in this app
+                needed = {e.msgid for e in polib.pofile(str(extracted)) if not e.obsolete}
                 if not committed.exists():
-                    if self._has_strings(root):
-                        failures.append(f"{root.name}: no catalogue (run manage.py i18n update)")
+                    failures.append(f"{root.name}: no catalogue (run manage.py i18n update)")
                     continue
-                before = {e.msgid for e in polib.pofile(str(committed)) if not e.obsolete}
-                saved = Path(tmp) / f"{root.name}.po"
-                shutil.copy(committed, saved)
-                try:
-                    extract(root)
-                    after = {e.msgid for e in polib.pofile(str(committed)) if not e.obsolete}
-                finally:
-                    shutil.copy(saved, committed)
-                for msgid in sorted(after - before):
-                    failures.append(f"{root.name}: msgid not in catalogue: {msgid!r}")
+                have = {e.msgid for e in polib.pofile(str(committed)) if not e.obsolete}
+                failures += [f"{root.name}: msgid not in catalogue: {m!r}" for m in sorted(needed - have)]
                 failures += [f"{root.name}: {p}" for p in problems(polib.pofile(str(committed)))]
         if failures:
             raise CommandError("Translations incomplete:\n  " + "\n  ".join(failures))
         self.stdout.write("i18n: every msgid has a zh-Hans translation")
-
-    def _has_strings(self, root: Path) -> bool:
-        with tempfile.TemporaryDirectory():
-            extract(root)
-            po = po_path(root)
-            has = po.exists() and any(True for e in polib.pofile(str(po)))
-            if po.exists() and not has:
-                shutil.rmtree(root / "locale")
-            return has
 
     def run_compile(self):
         for root in catalogue_roots():

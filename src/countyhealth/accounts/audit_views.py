@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from countyhealth.accounts.roles import READS_AUDIT
+from countyhealth.audit.models import AccessLog, AuditLog
 from countyhealth.core.pagination import paginate
 
-from .models import AccessLog, AuditLog
+from .roles import READS_AUDIT
 
 
 class AuditFilterForm(forms.Form):
