@@ -7,11 +7,12 @@ county, its townships and their clinics cost the same queries as one clinic."""
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 
 from countyhealth.orgs.models import Organisation, Village
@@ -36,6 +37,22 @@ class Tally:
 
 
 ByOrg = dict[int, dict[str, Tally]]  # organisation id → indicator code → tally
+
+# PostgreSQL hashes an `IN (subquery)` inside an aggregate's FILTER only when the subquery's rows fit in
+# work_mem; with the default 4 MB a county's contracts or a year's follow-ups do not, and every resident row
+# then scans the subquery's whole result (measured: minutes at 1,000,000 residents). The indicator queries get
+# the memory for their own transaction only.
+ANALYTIC_WORK_MEM = "256MB"
+
+
+@contextmanager
+def analytic_queries():
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{ANALYTIC_WORK_MEM}'")
+        yield
 
 
 def population_by_org(org_ids: Iterable[int] | None = None) -> dict[int, int]:
@@ -66,11 +83,12 @@ def tally(indicators: Iterable[Indicator], period: Period, org_ids: Iterable[int
         families.setdefault(indicator.family.key, []).append(indicator)
     out: ByOrg = defaultdict(dict)
     resident_families = [members for members in families.values() if members[0].family.unit == "resident"]
-    if resident_families:
-        _tally_residents(resident_families, period, org_ids, out, population)
-    for members in families.values():
-        if members[0].family.unit == "enrolment":
-            _tally_chronic(members, period, org_ids, out)
+    with analytic_queries():
+        if resident_families:
+            _tally_residents(resident_families, period, org_ids, out, population)
+        for members in families.values():
+            if members[0].family.unit == "enrolment":
+                _tally_chronic(members, period, org_ids, out)
     return dict(out)
 
 
@@ -185,7 +203,9 @@ def trend(indicator: Indicator, tree: OrgTree, period: Period) -> list[tuple[dat
     family = indicator.family
     if family.unit != "resident":
         points = []
-        for p, by_org in zip(periods, chronic_counts(family, periods, ids), strict=True):
+        with analytic_queries():
+            counts = chronic_counts(family, periods, ids)
+        for p, by_org in zip(periods, counts, strict=True):
             rolled = tree.at({org: {indicator.code: Tally(c[indicator.outcome], c["total"])}
                               for org, c in by_org.items()})
             points.append((p.end, rolled.get(indicator.code, Tally())))
@@ -198,7 +218,8 @@ def trend(indicator: Indicator, tree: OrgTree, period: Period) -> list[tuple[dat
         where = family.where(p)
         counts[f"d{i}"] = Count("pk", filter=where)
         counts[f"n{i}"] = Count("pk", filter=where & indicator.numerator(p))
-    found = list(rows.order_by().values("catchment_org_id").annotate(**counts))
+    with analytic_queries():
+        found = list(rows.order_by().values("catchment_org_id").annotate(**counts))
     population = population_by_org(ids) if family.population else None
     points = []
     for i, p in enumerate(periods):
