@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from ninja import Router
+from ninja.responses import Status
 
 from countyhealth.accounts.access import get_visible_or_404
 from countyhealth.audit import log as audit
@@ -33,7 +34,7 @@ def _check_resident(request, resident_id: int) -> None:
 def enrol(request, payload: EnrolIn):
     _check_resident(request, payload.resident_id)
     enrolment = actions.do_enrol(acting_user=request.user, **payload.dict())
-    return 201, enrolment
+    return Status(201, enrolment)
 
 
 @router.post("/enrolments/{enrolment_id}/end", response=EnrolmentOut, summary="End an enrolment or mark lost")
@@ -56,7 +57,7 @@ def record_followup(request, payload: FollowUpIn):
     data = payload.dict(exclude={"resident_id", "programme", "client_uuid"}, exclude_none=True)
     visit = actions.do_record_followup(acting_user=request.user, resident_id=payload.resident_id,
                                        programme=payload.programme, data=data, client_uuid=payload.client_uuid)
-    return 201, visit
+    return Status(201, visit)
 
 
 @router.get("/followups/{followup_id}", response=FollowUpOut, summary="One follow-up with its classification")
@@ -72,7 +73,7 @@ def record_child_visit(request, payload: ChildVisitIn):
     data = payload.dict(exclude={"resident_id", "client_uuid"}, exclude_none=True)
     visit = actions.do_record_child_visit(acting_user=request.user, resident_id=payload.resident_id, data=data,
                                           client_uuid=payload.client_uuid)
-    return 201, visit
+    return Status(201, visit)
 
 
 @router.get("/due", response=list[DueItemOut], summary="The user's due list (任务)")
