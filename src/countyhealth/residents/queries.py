@@ -162,7 +162,8 @@ def search(queryset, text):
         # Pick the one index that serves both the filter and the order where the query can only be one kind:
         # without vowels it is initials (zsf); with i, u or v it is pinyin (no syllable starts with them);
         # four letters or more with a vowel is pinyin (zhang). Short ones with a, e or o may be either
-        # (ma; awj for 安文杰) and look in both, sorted by id.
+        # (ma; awj for 安文杰) and look in both, sorted by pinyin: sorted by id, PostgreSQL walks the primary
+        # key past nearly every row of a million (835 ms measured) instead of combining the two prefix indexes.
         vowels = set(name) & set("aeiouv")
         if not vowels:
             return queryset.filter(_prefix(queryset, "name_initials", name)).order_by("name_initials", "id")
@@ -170,5 +171,5 @@ def search(queryset, text):
             return queryset.filter(_prefix(queryset, "name_pinyin", name)).order_by("name_pinyin", "id")
         return queryset.filter(
             _prefix(queryset, "name_initials", name) | _prefix(queryset, "name_pinyin", name)
-        ).order_by("id")
+        ).order_by("name_pinyin", "id")
     return queryset.filter(_prefix(queryset, "name_normalised", name)).order_by("name_normalised", "id")
