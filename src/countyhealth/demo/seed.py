@@ -36,6 +36,7 @@ from .county import (
     plan_county,
 )
 from .people import PeopleGenerator, Person, VillageDraft, allocate
+from .programmes import seed_programmes
 
 DEMO_PASSWORD = "Demo@2026"
 SYSTEM_NAME = "demo"  # acts as system:demo (accounts.system)
@@ -91,7 +92,7 @@ def county_exists() -> bool:
 
 
 def seed_county(*, residents: int, seed: int, as_of: date | None = None, progress=None, sink=None,
-                batch_size: int = BATCH_SIZE) -> SeedReport:
+                batch_size: int = BATCH_SIZE, programmes: bool = False) -> SeedReport:
     """Build the demo county in one transaction. `progress(n)` is called as each batch of n residents lands."""
     started = time.perf_counter()
     as_of = as_of or timezone.localdate()
@@ -126,6 +127,8 @@ def seed_county(*, residents: int, seed: int, as_of: date | None = None, progres
             **writer.counts,
         }
         audit.record_change(seeder, "demo.county_seeded", hospital, detail={"seed": seed, **counts})
+        if programmes:  # health records, programmes and contracts (demo/programmes.py)
+            counts["programmes"] = seed_programmes(seeder=seeder, seed=seed, as_of=as_of, batch_size=batch_size)
     return SeedReport(counts=counts, accounts=accounts, seconds=time.perf_counter() - started)
 
 

@@ -44,7 +44,8 @@ class Command(BaseCommand):
         show = not quiet and sys.stderr.isatty()
         with tqdm(total=residents, unit=_("residents"), disable=not show, file=sys.stderr) as bar:
             try:
-                report = seed_county(residents=residents, seed=seed, progress=bar.update, batch_size=batch_size)
+                report = seed_county(residents=residents, seed=seed, progress=bar.update, batch_size=batch_size,
+                                     programmes=True)
             except ValueError as exc:  # a village ran out of record or household numbers
                 raise CommandError(str(exc)) from exc
         self._summary(report)
@@ -62,6 +63,7 @@ class Command(BaseCommand):
             "households": f"{c['households']:,}", "duplicates": f"{c['duplicate_candidates']:,}",
         }))
         self.stdout.write(_("Rate: %(rate)s residents/s") % {"rate": f"{report.rate:,.0f}"})
+        self.stdout.write(c["programmes"].summary())
 
     def _accounts(self, accounts):
         village_doctors = [a for a in accounts if a.role == Role.VILLAGE_DOCTOR]
