@@ -31,7 +31,7 @@ from countyhealth.familydoctor import actions as familydoctor
 from countyhealth.familydoctor import seed as contracts
 from countyhealth.orgs.models import Organisation, OrgType, Village
 from countyhealth.publichealth import rules
-from countyhealth.publichealth.actions import NEXT_DUE_LABELS, child_next_due, initial_due
+from countyhealth.publichealth.actions import NEXT_DUE_LABELS, child_next_due, initial_due, stored_reasons
 from countyhealth.publichealth.models import ChildVisit, Enrolment, FollowUpVisit
 from countyhealth.publichealth.rules import NextAction, Programme, VisitMode
 from countyhealth.records.models import AnnualHealthCheck, PersonalInfo, RecordStatusChange
@@ -507,7 +507,7 @@ class _Writer:
             "exercise_minutes": 30 if health.exercise != "4" else 0, "salt": health.salt,
             "adherence": health.adherence, "medications": condition.medications(),
             "follow_up_class": decision.follow_up_class, "controlled": decision.controlled,
-            "next_action": decision.next_action, "next_due": decision.next_due, "reasons": _reasons(decision),
+            "next_action": decision.next_action, "next_due": decision.next_due, "reasons": stored_reasons(decision),
             "recorded_at": self._at(day),
         })
         if programme == Programme.DIABETES:
@@ -640,8 +640,3 @@ class _Batch:
         self.last_check: dict[int, date] = {}
 
 
-def _reasons(decision: rules.FollowUpDecision) -> list[dict]:
-    """The stored reasons of a visit, as `do_record_followup` stores them."""
-    return ([{"code": r.code, "label": r.label} for r in decision.reasons]
-            + [{"code": r.code, "label": r.label, "kind": "warning"} for r in decision.warnings]
-            + [{"code": r.code, "label": r.label, "kind": "advisory"} for r in decision.advisories])

@@ -265,9 +265,7 @@ def do_record_followup(*, acting_user, resident_id: int, programme: str, data: d
         random_glucose=glucose_mmol(facts.random_glucose) if facts.random_glucose is not None else None,
         adr=facts.has_adr, follow_up_class=decision.follow_up_class, controlled=decision.controlled,
         next_action=decision.next_action, next_due=decision.next_due,
-        reasons=[{"code": r.code, "label": r.label} for r in decision.reasons]
-        + [{"code": r.code, "label": r.label, "kind": "warning"} for r in decision.warnings]
-        + [{"code": r.code, "label": r.label, "kind": "advisory"} for r in decision.advisories],
+        reasons=stored_reasons(decision),
         client_uuid=client_uuid,
         **{name: data[name] for name in FOLLOWUP_FIELDS if data.get(name) not in (None, "")},
     )
@@ -286,6 +284,14 @@ def do_record_followup(*, acting_user, resident_id: int, programme: str, data: d
                         detail={"class": visit.follow_up_class, "next_action": visit.next_action,
                                 "next_due": visit.next_due.isoformat()})
     return visit
+
+
+def stored_reasons(decision: rules.FollowUpDecision) -> list[dict]:
+    """The decision's reasons, warnings and advisories as a visit stores them (labels in the language of the
+    moment of recording: the visit is a record of what the doctor was told)."""
+    return ([{"code": r.code, "label": r.label} for r in decision.reasons]
+            + [{"code": r.code, "label": r.label, "kind": "warning"} for r in decision.warnings]
+            + [{"code": r.code, "label": r.label, "kind": "advisory"} for r in decision.advisories])
 
 
 def _refer(acting_user, enrolment: Enrolment, visit: FollowUpVisit, decision) -> Referral:
