@@ -44,7 +44,7 @@ def quarters_elapsed(start: date, on: date) -> int:
 
 
 def due_list(user, *, bucket: str, on: date, programme: str | None = None, sort: str = "due"):
-    qs = (Enrolment.objects.visible_to(user).filter(status=Enrolment.Status.ACTIVE)
+    qs = (Enrolment.objects.responsible_to(user).filter(status=Enrolment.Status.ACTIVE)
           .select_related("resident", "resident__village"))
     if programme:
         qs = qs.filter(programme=programme)

@@ -59,6 +59,16 @@ class CatchmentScopedQuerySet(models.QuerySet):
         return self.filter(Q(catchment_org_id__in=scope.org_ids) | Q(resident_id__in=granted))
 
 
+    def responsible_to(self, user):
+        """A worklist's rows: the user's own catchment only (everything for a root organisation). A subset of
+        `visible_to` without the access-grant branch, whose OR keeps PostgreSQL off the catchment index
+        (92 ms p50 for a due list at 1M residents, against 3 ms for the catchment alone)."""
+        scope = scope_for(user)
+        if scope.reach is not Reach.SUBTREE:
+            return self.none()
+        return self if scope.everything else self.filter(catchment_org_id__in=scope.org_ids)
+
+
 class ResidentScopedQuerySet(models.QuerySet):
     """Base for every model with a `resident` foreign key."""
 

@@ -114,3 +114,17 @@ def test_a_high_reading_flags_the_resident_for_enrolment_until_enrolled(client, 
     assert "钱高压" not in client.get(reverse("publichealth:suggestions")).content.decode()
     client.force_login(users.village_doctor_b1)
     assert "钱高压" not in client.get(reverse("publichealth:suggestions")).content.decode()
+
+
+def test_due_list_is_the_catchment_not_residents_granted_elsewhere(htn_patient, users, county):
+    from countyhealth.publichealth import queries
+    from countyhealth.residents.models import AccessGrant
+
+    resident, enrolment = htn_patient
+    enrolment.next_due = TODAY
+    enrolment.save(update_fields=["next_due"])
+    AccessGrant.objects.create(resident=resident, organisation=county.clinic_b1, reason="referral")
+    week = {u: list(queries.due_list(u, bucket="week", on=TODAY)) for u in
+            (users.village_doctor_a1, users.township_doctor_a, users.village_doctor_b1, users.county_doctor)}
+    assert week[users.village_doctor_a1] == [enrolment] == week[users.township_doctor_a]
+    assert week[users.village_doctor_b1] == [] == week[users.county_doctor]
