@@ -23,15 +23,7 @@ class AccessGrantQuerySet(models.QuerySet):
 
 class ResidentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        scope = scope_for(user)
-        if not scope.sees_residents:
-            return self.none()
-        granted = granted_resident_ids(scope.org_ids)
-        if scope.reach is Reach.GRANTED:
-            return self.filter(id__in=granted)
-        if scope.everything:
-            return self
-        return self.filter(Q(catchment_org_id__in=scope.org_ids) | Q(id__in=granted))
+        return catchment_scope(self, user, resident_key="id")
 
     def listed(self):
         """Records shown in lists and search: merged duplicates lead to their master instead."""
@@ -43,21 +35,27 @@ def granted_resident_ids(org_ids):
     return AccessGrant.objects.active().filter(organisation_id__in=org_ids).values("resident_id")
 
 
+def catchment_scope(queryset, user, *, resident_key: str):
+    """The platform's one scope rule over rows carrying `catchment_org_id`: the user's subtree plus residents
+    granted to it, only granted residents for GRANTED roles, everything at the root, nothing otherwise.
+    `resident_key` names the row's resident id ("id" on residents, "resident_id" elsewhere)."""
+    scope = scope_for(user)
+    if not scope.sees_residents:
+        return queryset.none()
+    granted = Q(**{f"{resident_key}__in": granted_resident_ids(scope.org_ids)})
+    if scope.reach is Reach.GRANTED:
+        return queryset.filter(granted)
+    if scope.everything:
+        return queryset
+    return queryset.filter(Q(catchment_org_id__in=scope.org_ids) | granted)
+
+
 class CatchmentScopedQuerySet(models.QuerySet):
     """Base for models that copy the resident's `catchment_org` (worklists): scope is one indexed column
     instead of a subquery over residents. Same rule as `ResidentQuerySet.visible_to`."""
 
     def visible_to(self, user):
-        scope = scope_for(user)
-        if not scope.sees_residents:
-            return self.none()
-        granted = granted_resident_ids(scope.org_ids)
-        if scope.reach is Reach.GRANTED:
-            return self.filter(resident_id__in=granted)
-        if scope.everything:
-            return self
-        return self.filter(Q(catchment_org_id__in=scope.org_ids) | Q(resident_id__in=granted))
-
+        return catchment_scope(self, user, resident_key="resident_id")
 
     def responsible_to(self, user):
         """A worklist's rows: the user's own catchment only (everything for a root organisation). A subset of
