@@ -3,15 +3,13 @@
 Each must answer 404 (out of scope looks like nonexistent), write an `access.scope_denied` audit row, and
 change nothing. The endpoints are discovered from the URL resolver (path parameters) and the OpenAPI schema
 (path parameters and integer query parameters such as `?org=`); each must have an entry in URL_CASES or
-API_CASES saying how to build the object it reaches, so a new endpoint fails here until it is added. Pages
+API_CASES (here, or in an app's `tests/scope_cases.py`) saying how to build the object it reaches, so a new endpoint fails here until it is added. Pages
 that take an id only in the query string cannot be discovered and are listed by hand. Admin URLs are
 staff-only back office and are left out.
 """
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
@@ -22,18 +20,9 @@ from django.utils.http import urlencode
 from countyhealth.accounts.roles import Role
 from countyhealth.audit.models import AuditLog
 from countyhealth.residents.models import DuplicateCandidate, ResidentLink
+from tests.support.scope import Case, app_cases
 
 EXCLUDED_NAMESPACES = {"admin", "api"}  # api: covered operation by operation through its OpenAPI schema
-
-
-@dataclass(frozen=True)
-class Case:
-    build: Callable  # (world) -> the township-A object whose id goes into the URL
-    requester: str = "township_doctor_b"  # a user of township B whose role may use the endpoint
-    in_scope: str = "township_doctor_a"  # the same role in township A, for the control request
-    method: str = "get"  # pages only: an API operation's method is in its key
-    body: dict | None = None
-    query: tuple = ()  # builder values sent in the query string (e.g. "org")
 
 
 # ---- builders: one object in township A each ---------------------------------------------------------
@@ -196,6 +185,12 @@ API_CASES = {
 }
 
 
+# Apps added after the foundation keep their tables beside their code (`<app>/tests/scope_cases.py`).
+_app_urls, _app_api = app_cases()
+URL_CASES |= _app_urls
+API_CASES |= _app_api
+
+
 # ---- discovery -----------------------------------------------------------------------------------------
 
 
@@ -267,7 +262,13 @@ def world(county, users, make_user, make_resident):
         township_doctor_b=users.township_doctor_b,
         admin_a=make_user(Role.CONSORTIUM_ADMIN, county.township_a, username="admin_a"),
         admin_b=make_user(Role.CONSORTIUM_ADMIN, county.township_b, username="admin_b"),
+        make_user=make_user,
     )
+
+
+def _user(world, who):
+    """A requester is a world attribute's name, or a function making the user from the world."""
+    return who(world) if callable(who) else getattr(world, who)
 
 
 def _case(table, key, served):
@@ -295,7 +296,7 @@ def _target(case, world, path_params, key):
 
 
 def _assert_denied_and_audited(world, case, obj, response, key):
-    requester = getattr(world, case.requester)
+    requester = _user(world, case.requester)
     assert response.status_code == 404, (key, response.status_code, response.content[:300])
     denied = AuditLog.objects.filter(action="access.scope_denied", user_id=requester.pk)
     assert denied.exists(), f"{key}: the refused attempt left no access.scope_denied audit row"
@@ -316,13 +317,13 @@ def test_page_refuses_other_townships_objects(client, world, name):
     url = reverse(name, kwargs=kwargs) + (f"?{urlencode(query)}" if query else "")
     still_the_same = _unchanged(obj)
 
-    client.force_login(getattr(world, case.requester))
+    client.force_login(_user(world, case.requester))
     response = getattr(client, case.method)(url, case.body or {})
     _assert_denied_and_audited(world, case, obj, response, name)
     assert still_the_same(), f"{name} changed an object out of scope"
 
     # Control: the same page works in scope, so the 404 above is the scope rule and not a broken URL.
-    client.force_login(getattr(world, case.in_scope))
+    client.force_login(_user(world, case.in_scope))
     status = client.get(url).status_code
     assert status not in (403, 404) and status < 500, f"{name} answers {status} to {case.in_scope}"
 
@@ -337,13 +338,13 @@ def test_api_refuses_other_townships_objects(client, world, key):
     path = template.format(**values) + (f"?{urlencode(query)}" if query else "")
     still_the_same = _unchanged(obj)
 
-    client.force_login(getattr(world, case.requester))
+    client.force_login(_user(world, case.requester))
     response = getattr(client, method.lower())(path, data=case.body or {}, content_type="application/json")
     _assert_denied_and_audited(world, case, obj, response, key)
     assert response.json()["code"] == "not_found"
     assert still_the_same(), f"{key} changed an object out of scope"
 
     if method == "GET":
-        client.force_login(getattr(world, case.in_scope))
+        client.force_login(_user(world, case.in_scope))
         status = client.get(path).status_code
         assert status == 200, f"{key} answers {status} to {case.in_scope}"

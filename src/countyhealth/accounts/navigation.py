@@ -1,4 +1,5 @@
-"""What each role works on: the navigation bar. Other apps add their entries here as they land."""
+"""What each role works on: the navigation bar. Apps above accounts add their entries with `register()` from
+their `AppConfig.ready()`, so this module never imports them."""
 
 from dataclasses import dataclass
 
@@ -33,6 +34,15 @@ NAV_ITEMS = [
     NavItem(_("Organisations"), "orgs:organisation-tree"),
     NavItem(_("Audit log"), "audit:log", frozenset(READS_AUDIT)),
 ]
+
+
+def register(item: NavItem, *, before: str | None = None) -> None:
+    """Add an app's entry (idempotent: `ready()` may run more than once), optionally before another entry's
+    url_name, e.g. before="orgs:organisation-tree" to stay ahead of the administrative entries."""
+    if any(existing.url_name == item.url_name for existing in NAV_ITEMS):
+        return
+    names = [existing.url_name for existing in NAV_ITEMS]
+    NAV_ITEMS.insert(names.index(before) if before in names else len(NAV_ITEMS), item)
 
 
 def items_for(user) -> list[NavItem]:

@@ -81,6 +81,7 @@ class SeedReport:
     counts: dict
     accounts: list[Account]
     seconds: float
+    as_of: date
 
     @property
     def rate(self) -> float:
@@ -129,7 +130,7 @@ def seed_county(*, residents: int, seed: int, as_of: date | None = None, progres
         audit.record_change(seeder, "demo.county_seeded", hospital, detail={"seed": seed, **counts})
         if programmes:  # health records, programmes and contracts (demo/programmes.py)
             counts["programmes"] = seed_programmes(seeder=seeder, seed=seed, as_of=as_of, batch_size=batch_size)
-    return SeedReport(counts=counts, accounts=accounts, seconds=time.perf_counter() - started)
+    return SeedReport(counts=counts, accounts=accounts, seconds=time.perf_counter() - started, as_of=as_of)
 
 
 def _write_organisations(plan: CountyPlan):

@@ -62,6 +62,14 @@ def problems(po: polib.POFile) -> list[str]:
     return out
 
 
+def _needs_translation(entry) -> bool:
+    if "fuzzy" in entry.flags:
+        return True
+    if entry.msgid_plural:
+        return not all(entry.msgstr_plural.values())
+    return not entry.msgstr
+
+
 class Command(BaseCommand):
     help = "Update, check or compile the zh-Hans translation catalogues."
 
@@ -81,7 +89,7 @@ class Command(BaseCommand):
         seen = set()
         for po in self.catalogues():
             for entry in po:
-                if not entry.obsolete and (not entry.msgstr or "fuzzy" in entry.flags) and entry.msgid not in seen:
+                if not entry.obsolete and _needs_translation(entry) and entry.msgid not in seen:
                     seen.add(entry.msgid)
                     self.stdout.write(entry.msgid.replace("\n", "\\n") + "\t")
 
@@ -97,8 +105,11 @@ class Command(BaseCommand):
         for po in self.catalogues():
             changed = False
             for entry in po:
-                if entry.msgid in table and (not entry.msgstr or "fuzzy" in entry.flags):
-                    entry.msgstr = table[entry.msgid]
+                if entry.msgid in table and _needs_translation(entry):
+                    if entry.msgid_plural:  # Chinese has one form: every plural slot gets the same text
+                        entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural or {0: ""}, table[entry.msgid])
+                    else:
+                        entry.msgstr = table[entry.msgid]
                     entry.previous_msgid = None
                     if "fuzzy" in entry.flags:
                         entry.flags.remove("fuzzy")

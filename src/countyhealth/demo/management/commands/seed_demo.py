@@ -13,8 +13,10 @@ from django.utils.translation import pgettext
 from tqdm import tqdm
 
 from countyhealth.accounts.roles import Role
+from countyhealth.accounts.system import system_user
+from countyhealth.demo.app_seeds import seed_apps
 from countyhealth.demo.county import COUNTY_NAME
-from countyhealth.demo.seed import DEMO_PASSWORD, county_exists, seed_county
+from countyhealth.demo.seed import DEMO_PASSWORD, SYSTEM_NAME, county_exists, seed_county
 
 VILLAGE_DOCTORS_LISTED = 3
 
@@ -49,6 +51,7 @@ class Command(BaseCommand):
             except ValueError as exc:  # a village ran out of record or household numbers
                 raise CommandError(str(exc)) from exc
         self._summary(report)
+        seed_apps(seeder=system_user(SYSTEM_NAME), seed=seed, as_of=report.as_of, report=self.stdout.write)
         self._accounts(report.accounts)
 
     def _summary(self, report):

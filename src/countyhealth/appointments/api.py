@@ -1,0 +1,5 @@
+"""/api/appointments/ operations."""
+
+from ninja import Router
+
+router = Router(tags=["appointments"])

@@ -1,0 +1,5 @@
+"""/api/clinic/ operations."""
+
+from ninja import Router
+
+router = Router(tags=["clinic"])

@@ -1,0 +1,5 @@
+"""/api/ecg/ operations."""
+
+from ninja import Router
+
+router = Router(tags=["ecg"])

@@ -1,0 +1,5 @@
+"""/api/imaging/ operations."""
+
+from ninja import Router
+
+router = Router(tags=["imaging"])

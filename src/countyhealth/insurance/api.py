@@ -1,0 +1,5 @@
+"""/api/insurance/ operations."""
+
+from ninja import Router
+
+router = Router(tags=["insurance"])

@@ -1,0 +1,5 @@
+"""/api/lab/ operations."""
+
+from ninja import Router
+
+router = Router(tags=["lab"])

@@ -1,0 +1,5 @@
+"""/api/referrals/ operations."""
+
+from ninja import Router
+
+router = Router(tags=["referrals"])

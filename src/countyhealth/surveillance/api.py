@@ -1,0 +1,5 @@
+"""/api/surveillance/ operations."""
+
+from ninja import Router
+
+router = Router(tags=["surveillance"])

@@ -1,0 +1,5 @@
+"""/api/sync/ operations."""
+
+from ninja import Router
+
+router = Router(tags=["sync"])
