@@ -1,5 +1,6 @@
 """The only way rows get into the audit tables."""
 
+from countyhealth.core import hooks
 from countyhealth.core.context import client_address
 
 from .models import AccessLog, AuditLog
@@ -13,7 +14,7 @@ def _who(user):
 
 def record_change(user, action: str, obj=None, *, resident_id=None, detail: dict | None = None) -> AuditLog:
     user_id, username, org_id = _who(user)
-    return AuditLog.objects.create(
+    row = AuditLog.objects.create(
         user_id=user_id,
         username=username,
         org_id=org_id,
@@ -24,6 +25,9 @@ def record_change(user, action: str, obj=None, *, resident_id=None, detail: dict
         object_id=str(obj.pk) if obj is not None else "",
         detail=detail or {},
     )
+    # Upper apps follow writes through their audit rows (sync's change log), inside the same transaction.
+    hooks.announce("audit.change_recorded", row=row)
+    return row
 
 
 def record_denied(user, what: str, lookup: dict, *, resident_id=None) -> AuditLog:
