@@ -189,3 +189,9 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_MAX_LIMIT = 100
+
+# Medical-insurance platform (医保信息平台) reached by countyhealth.insurance.adapter; bin/demo and the tests start
+# the simulator (src/insurance_simulator) there. Timeout in seconds per attempt; retries reuse the same msgid.
+INSURANCE_URL = env.str("INSURANCE_URL", default="http://127.0.0.1:8765/")
+INSURANCE_TIMEOUT = env.float("INSURANCE_TIMEOUT", default=5.0)
+INSURANCE_RETRIES = env.int("INSURANCE_RETRIES", default=2)
