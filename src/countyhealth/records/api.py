@@ -3,8 +3,10 @@
 Every path takes the resident id; an id out of the user's scope is 404 and audited (`get_visible_or_404`).
 Errors are ActionErrors rendered by core.api_errors as {"code", "message", "fields"}."""
 
+from datetime import date
+
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from countyhealth.accounts.access import get_visible_or_404
 from countyhealth.audit import log as audit
@@ -12,7 +14,7 @@ from countyhealth.core import timeline
 from countyhealth.core.pagination import paginate
 from countyhealth.residents.models import Resident
 
-from . import actions, queries
+from . import actions, diagnoses, queries
 from .models import AnnualHealthCheck, PersonalInfo, input_fields
 from .schemas import (
     CheckListItem,
@@ -137,3 +139,45 @@ def get_timeline(request: HttpRequest, resident_id: int, kind: list[str] = KIND_
                               organisation=e.organisation, url=e.url) for e in found.items]
     return TimelinePage(items=items, page=found.number, has_next=found.has_next,
                         kinds={code: str(text) for code, text in labels.items()})
+
+
+class Icd10Out(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+
+
+class DiagnosisIn(Schema):
+    code: str
+    diagnosed_on: date
+    note: str = ""
+
+
+class DiagnosisOut(Schema):
+    id: int
+    resident_id: int
+    code: str = Field(..., alias="code_id")
+    name: str = Field(..., alias="code.name_zh")
+    diagnosed_on: date
+    organisation: str = Field(..., alias="organisation.name")
+    source: str
+    note: str
+
+
+@router.get("/icd10", response=list[Icd10Out], summary="Search the ICD-10 catalogue (code, name, pinyin initials)")
+def search_icd10(request: HttpRequest, q: str):
+    return diagnoses.search_icd10(q)
+
+
+@router.get("/{int:resident_id}/diagnoses", response=list[DiagnosisOut], summary="A resident's diagnoses")
+def list_diagnoses(request: HttpRequest, resident_id: int):
+    resident = _resident(request, resident_id)
+    audit.record_access(request.user, [resident.pk], "records.api.diagnoses")
+    return list(diagnoses.diagnoses_of(resident)[:200])
+
+
+@router.post("/{int:resident_id}/diagnoses", response={201: DiagnosisOut}, summary="Record a diagnosis")
+def record_diagnosis(request: HttpRequest, resident_id: int, payload: DiagnosisIn):
+    _resident(request, resident_id)
+    diagnosis = diagnoses.do_record_diagnosis(acting_user=request.user, resident_id=resident_id, **payload.dict())
+    return Status(201, diagnoses.diagnoses_of(diagnosis.resident).get(pk=diagnosis.pk))

@@ -388,3 +388,54 @@ def input_fields(model) -> list[models.Field]:
     skip = {"resident", "organisation", "opened_by", "opened_org", "updated_by", "created_by"}
     return [f for f in model._meta.concrete_fields
             if f.editable and not f.primary_key and f.name not in skip and not f.auto_created]
+
+
+class Icd10Code(models.Model):
+    """The diagnosis catalogue (ICD-10 as in 疾病分类与代码 国家临床版), loaded from `data/icd10*.csv` after each
+    migrate (icd10.py), searchable by code, Chinese name and pinyin initials."""
+
+    code = models.CharField(_("ICD-10 code"), max_length=16, primary_key=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    initials = models.CharField(_("pinyin initials"), max_length=80, db_index=True)
+
+    class Meta:
+        verbose_name = _("ICD-10 code")
+        verbose_name_plural = _("ICD-10 codes")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name_zh}"
+
+
+class Diagnosis(models.Model):
+    """A diagnosis made for a resident at an institution: in a clinic visit, or recorded on its own."""
+
+    resident = models.ForeignKey(Resident, models.PROTECT, related_name="diagnoses", verbose_name=_("resident"))
+    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="+", verbose_name=_("institution"))
+    code = models.ForeignKey(Icd10Code, models.PROTECT, related_name="+", verbose_name=_("diagnosis"))
+    diagnosed_on = models.DateField(_("date of diagnosis"))
+    diagnosed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                     verbose_name=_("doctor"))
+    source = models.CharField(_("source"), max_length=80, blank=True,
+                              help_text=_("The record the diagnosis belongs to, e.g. clinic.visit:12."))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = ResidentScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("diagnosis")
+        verbose_name_plural = _("diagnoses")
+        indexes = [
+            models.Index(fields=["resident", "-diagnosed_on"], name="diagnosis_resident"),
+            models.Index(fields=["organisation", "diagnosed_on"], name="diagnosis_org_day"),
+            models.Index(fields=["code", "diagnosed_on"], name="diagnosis_code_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.code_id} · {self.resident}"
+
+    @property
+    def audit_resident_id(self):
+        return self.resident_id

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from countyhealth.core.timeline import TimelineEntry
 
-from . import queries
+from . import diagnoses, queries
 from .models import AnnualHealthCheck, PersonalInfo
 
 TIMELINE_CHECK_COLUMNS = ("id", "resident_id", "check_date", "sbp", "dbp", "bmi", "fpg", "health_evaluation",
@@ -17,6 +17,7 @@ TIMELINE_CHECK_COLUMNS = ("id", "resident_id", "check_date", "sbp", "dbp", "bmi"
 KINDS = {
     "record": gettext_lazy("Health record"),
     "health_check": gettext_lazy("Health check"),
+    "diagnosis": gettext_lazy("Diagnosis"),
 }
 
 
@@ -73,5 +74,12 @@ def provider(resident, user) -> list[TimelineEntry]:
             at=check.check_date, kind="health_check", title=_("Annual health check"), summary=check_summary(check),
             organisation=check.organisation.name if check.organisation else "",
             url=reverse("records:check-detail", args=[resident.pk, check.pk]),
+        ))
+    for diagnosis in diagnoses.diagnoses_of(resident)[:200]:
+        entries.append(TimelineEntry(
+            at=diagnosis.diagnosed_on, kind="diagnosis",
+            title=_("Diagnosis: %(name)s") % {"name": diagnosis.code.name_zh},
+            summary=" · ".join(filter(None, [diagnosis.code_id, diagnosis.note])),
+            organisation=diagnosis.organisation.name, url=reverse("records:diagnoses", args=[resident.pk]),
         ))
     return entries

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import diagnosis_views, views
 
 app_name = "records"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/checks/<int:check_pk>/", views.check_detail, name="check-detail"),
     path("<int:pk>/checks/<int:check_pk>/edit/", views.check_edit, name="check-edit"),
     path("<int:pk>/timeline/", views.resident_timeline, name="timeline"),
+    path("<int:pk>/diagnoses/", diagnosis_views.resident_diagnoses, name="diagnoses"),
+    path("icd10/", diagnosis_views.icd10_search, name="icd10-search"),
 ]
