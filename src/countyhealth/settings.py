@@ -195,3 +195,12 @@ NINJA_PAGINATION_MAX_LIMIT = 100
 INSURANCE_URL = env.str("INSURANCE_URL", default="http://127.0.0.1:8765/")
 INSURANCE_TIMEOUT = env.float("INSURANCE_TIMEOUT", default=5.0)
 INSURANCE_RETRIES = env.int("INSURANCE_RETRIES", default=2)
+
+# Orthanc (PACS) holding the remote-imaging studies (countyhealth.imaging). Reached only by the server, never by
+# browsers (imaging/proxy.py). bin/demo and the tests start a local one on loopback; empty URL: uploads are kept
+# locally and sent once an Orthanc is configured. IMAGING_UPLOAD_MAX_MB bounds one upload (files or a zip).
+ORTHANC_URL = env.str("ORTHANC_URL", default="http://127.0.0.1:8042/")
+ORTHANC_USERNAME = env.str("ORTHANC_USERNAME", default="")
+ORTHANC_PASSWORD = env.str("ORTHANC_PASSWORD", default="")
+ORTHANC_TIMEOUT = env.float("ORTHANC_TIMEOUT", default=10.0)
+IMAGING_UPLOAD_MAX_MB = env.int("IMAGING_UPLOAD_MAX_MB", default=500)
