@@ -1,0 +1,1 @@
+"""Clinical and workflow rules of the clinic: pure functions and data citing their source."""
