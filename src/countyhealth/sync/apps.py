@@ -6,3 +6,15 @@ class SyncConfig(AppConfig):
     name = "countyhealth.sync"
     label = "sync"
     verbose_name = _("Phone sync")
+
+    def ready(self):
+        from countyhealth.accounts.navigation import NavItem, register
+        from countyhealth.accounts.roles import Role
+        from countyhealth.core import hooks
+
+        from . import changes
+
+        hooks.listen("audit.change_recorded", changes.record)
+        register(NavItem(_("Phones"), "sync:device-list",
+                         frozenset({Role.VILLAGE_DOCTOR, Role.TOWNSHIP_DOCTOR, Role.CONSORTIUM_ADMIN})),
+                 before="orgs:organisation-tree")
