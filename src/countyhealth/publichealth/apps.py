@@ -8,7 +8,7 @@ class PublicHealthConfig(AppConfig):
     verbose_name = _("Public-health programmes")
 
     def ready(self):
-        from datetime import time
+        from datetime import time, timedelta
         from functools import partial
 
         from countyhealth.core import chart, scheduler, timeline
@@ -18,7 +18,11 @@ class PublicHealthConfig(AppConfig):
         from .queries import managed_members
         from .rules import Programme
         from .rules.facts import PROGRAMME_LABELS
-        from .tasks import enrol_age_programmes
+        from .tasks import (
+            enrol_age_programmes,
+            refresh_indicator_snapshots,
+            refresh_indicator_snapshots_today,
+        )
 
         timeline.register("publichealth", programme_timeline.provider, kinds=programme_timeline.KINDS)
         chart.register("publichealth:resident-programmes", _("Programmes and follow-ups"), order=20)
@@ -26,3 +30,6 @@ class PublicHealthConfig(AppConfig):
             familydoctor_queries.register_key_group(programme.value, PROGRAMME_LABELS[programme],
                                                     partial(managed_members, programme))
         scheduler.register("publichealth.enrol_age_programmes", enrol_age_programmes, daily_at=time(1, 0))
+        scheduler.register("publichealth.indicator_snapshots", refresh_indicator_snapshots, daily_at=time(2, 0))
+        scheduler.register("publichealth.indicator_snapshots_today", refresh_indicator_snapshots_today,
+                           every=timedelta(hours=1))

@@ -211,3 +211,28 @@ class ChildVisit(models.Model):
     @property
     def audit_resident_id(self):
         return self.resident_id
+
+
+class IndicatorSnapshot(models.Model):
+    """One indicator's numerator and denominator for one catchment organisation and one standard period, as
+    counted from the records by the scheduled refresh (indicators/snapshots.py). The consortium-wide
+    dashboard reads these instead of counting a million residents while the user waits; every other view
+    counts live. Rows of a period are replaced as a whole, so a period's figures are always from one pass."""
+
+    organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="+")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    indicator = models.CharField(max_length=40)
+    numerator = models.PositiveIntegerField()
+    denominator = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["period_start", "period_end"], name="indicator_snapshot_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["period_start", "period_end", "organisation", "indicator"],
+                                    name="indicator_snapshot_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.period_start}–{self.period_end} @{self.organisation_id}"

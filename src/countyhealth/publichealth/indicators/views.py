@@ -19,7 +19,7 @@ from countyhealth.residents.masking import mask_id_number, mask_phone
 from countyhealth.residents.rules import age_on
 
 from ..rules import Period
-from . import compute
+from . import compute, snapshots
 from .definitions import BY_CODE, INDICATORS, Indicator
 from .scope import PeriodForm, chosen_org, may_list_residents, quick_periods
 
@@ -72,7 +72,10 @@ def dashboard(request):
     chosen = _indicator(request.GET.get("indicator"))
 
     tree = compute.OrgTree(org)
-    rolled = tree.roll_up(compute.tally(INDICATORS, period, compute.scoped_ids(tree)))
+    # The whole consortium reads the scheduled counts when they exist (snapshots.py); the rest counts live.
+    snapshot = snapshots.stored(period) if compute.scoped_ids(tree) is None else None
+    counted_at = snapshot[1] if snapshot else None
+    rolled = tree.roll_up(snapshot[0] if snapshot else compute.tally(INDICATORS, period, compute.scoped_ids(tree)))
     here = rolled.get(org.pk, {})
     children = tree.children(org)
     lists_residents = may_list_residents(request.user) and not children
@@ -95,7 +98,8 @@ def dashboard(request):
                                                                           **base)})
     trend = [{"month": end.month, "label": _("Month %(month)s") % {"month": end.month},
               "rate": rate_value(t), "numerator": t.numerator, "denominator": t.denominator}
-             for end, t in compute.trend(chosen, tree, period)]
+             for end, t in (snapshot and snapshots.stored_trend(chosen.code, tree, period))
+             or compute.trend(chosen, tree, period)]
     chart = {
         "indicator": str(chosen.name),
         "bars": bars,
@@ -129,6 +133,7 @@ def dashboard(request):
         "breadcrumbs": _breadcrumbs(request.user, org),
         "picker": _picker(request.user),
         "lists_residents": lists_residents,
+        "counted_at": counted_at,
     })
 
 

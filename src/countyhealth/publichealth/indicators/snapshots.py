@@ -1,0 +1,85 @@
+"""Stored counts for the consortium-wide dashboard (public-health-rules.md §8 still governs every figure).
+
+Counting every indicator for a million residents takes 15–20 s on PostgreSQL (bench/publichealth_indicators.py),
+too long to make a county director wait for each page. A scheduled job therefore counts the standard periods
+— the dashboard's one-click periods and the year's month ends its trend chart needs — with the same
+`compute.tally`, per catchment organisation, and stores them. The dashboard of the whole consortium uses them
+when they exist for the chosen period and shows when they were counted; any other organisation, any custom
+period and every list of residents are counted live, so a doctor's own work shows at once."""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import IndicatorSnapshot
+from ..rules import Period
+from . import compute
+from .definitions import INDICATORS
+from .scope import quick_periods
+
+# A snapshot older than this is not shown: the hourly job has stopped, and live counting is slow but right.
+MAX_AGE = timedelta(hours=26)
+
+
+def standard_periods(today: date | None = None) -> list[Period]:
+    """The one-click periods and the cumulative month ends of this year, each once."""
+    today = today or timezone.localdate()
+    periods = [period for _, period in quick_periods(today)]
+    periods += [Period(date(today.year, 1, 1), end) for end in compute.month_ends(Period(date(today.year, 1, 1),
+                                                                                          today))]
+    return list(dict.fromkeys(periods))
+
+
+def periods_ending_today(today: date | None = None) -> list[Period]:
+    """What changes during the day: the periods that run up to today (the hourly refresh)."""
+    today = today or timezone.localdate()
+    return [p for p in standard_periods(today) if p.end == today]
+
+
+def refresh(periods: list[Period], progress: Callable[[int, int], None] | None = None) -> int:
+    """Count and store each period (one transaction per period); returns the rows written."""
+    written = 0
+    for done, period in enumerate(periods, 1):
+        by_org = compute.tally(INDICATORS, period)
+        now = timezone.now()
+        rows = [IndicatorSnapshot(organisation_id=org_id, period_start=period.start, period_end=period.end,
+                                  indicator=code, numerator=t.numerator, denominator=t.denominator,
+                                  computed_at=now)
+                for org_id, tallies in by_org.items() for code, t in tallies.items()]
+        with transaction.atomic():
+            IndicatorSnapshot.objects.filter(period_start=period.start, period_end=period.end).delete()
+            IndicatorSnapshot.objects.bulk_create(rows, batch_size=2000)
+        written += len(rows)
+        if progress:
+            progress(done, len(periods))
+    return written
+
+
+def stored(period: Period) -> tuple[compute.ByOrg, object] | None:
+    """The stored tallies of a period by catchment organisation, and when they were counted; None when the
+    period has no fresh snapshot."""
+    rows = list(IndicatorSnapshot.objects.filter(period_start=period.start, period_end=period.end)
+                .values_list("organisation_id", "indicator", "numerator", "denominator", "computed_at"))
+    if not rows:
+        return None
+    computed_at = min(row[4] for row in rows)
+    if computed_at < timezone.now() - MAX_AGE:
+        return None
+    by_org: compute.ByOrg = {}
+    for org_id, code, numerator, denominator, _ in rows:
+        by_org.setdefault(org_id, {})[code] = compute.Tally(numerator, denominator)
+    return by_org, computed_at
+
+
+def stored_trend(code: str, tree: compute.OrgTree, period: Period) -> list[tuple[date, compute.Tally]] | None:
+    """The trend chart's points (cumulative from 1 January to each month end) from snapshots, or None when
+    any month is missing."""
+    points = []
+    for end in compute.month_ends(period):
+        found = stored(Period(date(end.year, 1, 1), end))
+        if found is None:
+            return None
+        points.append((end, tree.at(found[0]).get(code, compute.Tally())))
+    return points
