@@ -6,3 +6,13 @@ class ClinicConfig(AppConfig):
     name = "countyhealth.clinic"
     label = "clinic"
     verbose_name = _("Primary-care clinic")
+
+    def ready(self):
+        from countyhealth.accounts import navigation
+        from countyhealth.accounts.roles import Role
+        from countyhealth.core import chart
+
+        chart.register("clinic:visit-open", _("Start an outpatient visit"), order=15)
+        navigation.register(navigation.NavItem(_("Outpatient clinic"), "clinic:visit-list",
+                                               frozenset({Role.VILLAGE_DOCTOR, Role.TOWNSHIP_DOCTOR})),
+                            before="orgs:organisation-tree")
