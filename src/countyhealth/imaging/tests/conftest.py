@@ -1,0 +1,1 @@
+from tests.support.orthanc import orthanc, pacs, pacs_down  # noqa: F401  (fixtures)
