@@ -190,6 +190,11 @@ class VisitOrder(models.Model):
         return f"{self.fee_item_id} · {self.visit_id}"
 
 
+class PrescriptionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(visit__in=Visit.objects.visible_to(user).values("pk"))
+
+
 class Prescription(models.Model):
     class Kind(models.TextChoices):
         ORDINARY = "ordinary", _("Ordinary")
@@ -212,6 +217,8 @@ class Prescription(models.Model):
     dispensed_at = models.DateTimeField(_("dispensed"), null=True, blank=True)
     dispensed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                      related_name="+")
+
+    objects = PrescriptionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("prescription")
