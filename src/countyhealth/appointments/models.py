@@ -36,6 +36,19 @@ class SessionQuerySet(models.QuerySet):
     def bookable(self):
         return self.filter(status=Session.Status.OPEN)
 
+    def visible_to(self, user):
+        """Sessions at the user's institution and those above it (where they book), or in their scope."""
+        from countyhealth.accounts.access import scope_for
+
+        scope = scope_for(user)
+        own = getattr(user, "organisation", None)
+        if scope.reach is None or own is None:
+            return self.none()
+        if scope.everything:
+            return self
+        ancestors = [own.path[:i] for i in range(3, len(own.path) + 1, 4)]
+        return self.filter(models.Q(organisation__path__in=ancestors) | models.Q(organisation_id__in=scope.org_ids))
+
 
 class Session(models.Model):
     """A department's (or one doctor's) clinic session (出诊), split into slots."""
@@ -73,6 +86,11 @@ class Session(models.Model):
         return f"{self.department.name} · {self.starts_at:%Y-%m-%d %H:%M}"
 
 
+class SlotQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(session__in=Session.objects.visible_to(user))
+
+
 class Slot(models.Model):
     class Pool(models.TextChoices):
         PUBLIC = "public", _("Public")
@@ -87,6 +105,8 @@ class Slot(models.Model):
     is_open = models.BooleanField(default=True)  # copied from the session: the booking UPDATE needs no join
     # A reserved slot still unused at this time goes to the public pool (swept by `tasks.release_reserved_slots`).
     release_at = models.DateTimeField(_("released at"), null=True, blank=True)
+
+    objects = SlotQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("time slot")

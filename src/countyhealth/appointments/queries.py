@@ -13,8 +13,12 @@ def bookable_organisations(user):
     own = user.organisation
     if own is None:
         return Organisation.objects.none()
-    paths = [own.path[:i] for i in range(3, len(own.path) + 1, 4)]
-    return Organisation.objects.filter(path__in=paths)
+    return Organisation.objects.filter(path__in=ancestor_paths(own))
+
+
+def ancestor_paths(org) -> list[str]:
+    """"001.003.042" → ["001", "001.003", "001.003.042"]."""
+    return [org.path[:i] for i in range(3, len(org.path) + 1, 4)]
 
 
 def upcoming_sessions(user, *, department_id=None, on=None):

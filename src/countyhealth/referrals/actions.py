@@ -143,18 +143,18 @@ def do_refer_down(*, acting_user, resident_id: int, to_org_id: int, reason: str,
                            diagnosis=diagnosis, discharge_summary=discharge_summary, care_plan=plan, source=source)
 
 
-def _side(user, referral: Referral) -> set[str]:
-    scope = scope_for(user)
+def sides(user, referral: Referral) -> set[str]:
+    """"receiver" and/or "sender": which side of the referral the user acts for. An institution's subtree acts
+    for it (a township doctor for a village clinic), but never answers its own institution's referral."""
     if user.role not in CLINICAL_ROLES:
         return set()
-    sides = set()
-    if referral.to_org_id == user.organisation_id or (scope.everything and referral.to_org_id in scope.org_ids):
-        sides.add("receiver")
-    if referral.from_org_id == user.organisation_id or referral.from_org_id in scope.org_ids:
-        sides.add("sender")
-    if referral.to_org_id in scope.org_ids:
-        sides.add("receiver")
-    return sides
+    org_ids = scope_for(user).org_ids
+    found = set()
+    if referral.to_org_id in org_ids and referral.from_org_id != user.organisation_id:
+        found.add("receiver")
+    if referral.from_org_id in org_ids and referral.to_org_id != user.organisation_id:
+        found.add("sender")
+    return found
 
 
 def _transition(acting_user, referral_id: int, new: str, *, note: str = "", **fields) -> Referral:
@@ -162,7 +162,7 @@ def _transition(acting_user, referral_id: int, new: str, *, note: str = "", **fi
     if referral is None:
         raise NotVisible()
     who = rules.who_may(referral.status, new)
-    if who is not None and who not in _side(acting_user, referral):
+    if who is not None and who not in sides(acting_user, referral):
         raise NotVisible()
     changed = (Referral.objects.filter(pk=referral_id, status__in=rules.sources_of(new))
                .update(status=new, updated_at=timezone.now(), **fields))

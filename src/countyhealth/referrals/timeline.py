@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -11,9 +12,9 @@ KINDS = {"referral": gettext_lazy("Referral")}
 def provider(resident, user) -> list[TimelineEntry]:
     return [
         TimelineEntry(at=r.created_at, kind="referral",
-                      title=_("%(direction)s referral to %(org)s (%(urgency)s)") % {
+                      title=_("%(direction)s referral to %(org)s (%(urgency)s) · %(status)s") % {
                           "direction": r.get_direction_display(), "org": r.to_org.name,
-                          "urgency": r.get_urgency_display()},
-                      summary=r.reason, organisation=r.from_org.name)
+                          "urgency": r.get_urgency_display(), "status": r.get_status_display()},
+                      summary=r.reason, organisation=r.from_org.name, url=reverse("referrals:detail", args=[r.pk]))
         for r in Referral.objects.filter(resident=resident).select_related("to_org", "from_org").order_by("-created_at")[:100]
     ]
