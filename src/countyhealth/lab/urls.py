@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "lab"
 
-urlpatterns = []
+urlpatterns = [
+    path("residents/<int:pk>/results/", views.resident_results, name="resident-results"),
+    path("residents/<int:pk>/order/", views.order_create, name="order-create"),
+    path("reports/<int:pk>/", views.report_detail, name="report-detail"),
+    path("critical/", views.alert_list, name="alert-list"),
+    path("critical/<int:pk>/", views.alert_detail, name="alert-detail"),
+    path("recognition/", views.recognition, name="recognition"),
+]
