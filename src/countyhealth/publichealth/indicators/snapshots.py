@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Min, Sum
 from django.utils import timezone
 
 from ..models import IndicatorSnapshot
@@ -57,29 +58,33 @@ def refresh(periods: list[Period], progress: Callable[[int, int], None] | None =
     return written
 
 
+def _fresh(rows):
+    """Rows counted within MAX_AGE (a period's rows share one counting time)."""
+    return rows.filter(computed_at__gte=timezone.now() - MAX_AGE)
+
+
 def stored(period: Period) -> tuple[compute.ByOrg, object] | None:
     """The stored tallies of a period by catchment organisation, and when they were counted; None when the
     period has no fresh snapshot."""
-    rows = list(IndicatorSnapshot.objects.filter(period_start=period.start, period_end=period.end)
-                .values_list("organisation_id", "indicator", "numerator", "denominator", "computed_at"))
-    if not rows:
-        return None
-    computed_at = min(row[4] for row in rows)
-    if computed_at < timezone.now() - MAX_AGE:
+    rows = _fresh(IndicatorSnapshot.objects.filter(period_start=period.start, period_end=period.end))
+    computed_at = rows.aggregate(at=Min("computed_at"))["at"]
+    if computed_at is None:
         return None
     by_org: compute.ByOrg = {}
-    for org_id, code, numerator, denominator, _ in rows:
+    for org_id, code, numerator, denominator in rows.values_list("organisation_id", "indicator", "numerator",
+                                                                 "denominator"):
         by_org.setdefault(org_id, {})[code] = compute.Tally(numerator, denominator)
     return by_org, computed_at
 
 
-def stored_trend(code: str, tree: compute.OrgTree, period: Period) -> list[tuple[date, compute.Tally]] | None:
-    """The trend chart's points (cumulative from 1 January to each month end) from snapshots, or None when
-    any month is missing."""
-    points = []
-    for end in compute.month_ends(period):
-        found = stored(Period(date(end.year, 1, 1), end))
-        if found is None:
-            return None
-        points.append((end, tree.at(found[0]).get(code, compute.Tally())))
-    return points
+def stored_trend(code: str, period: Period) -> list[tuple[date, compute.Tally]] | None:
+    """The whole consortium's trend points (cumulative from 1 January to each month end) from snapshots, in
+    one grouped query; None when any month is missing."""
+    ends = compute.month_ends(period)
+    rows = (_fresh(IndicatorSnapshot.objects.filter(indicator=code, period_start=date(period.end.year, 1, 1),
+                                                    period_end__in=ends))
+            .values("period_end").annotate(n=Sum("numerator"), d=Sum("denominator")))
+    found = {row["period_end"]: compute.Tally(row["n"], row["d"]) for row in rows}
+    if len(found) < len(ends):
+        return None
+    return [(end, found[end]) for end in ends]

@@ -98,7 +98,7 @@ def dashboard(request):
                                                                           **base)})
     trend = [{"month": end.month, "label": _("Month %(month)s") % {"month": end.month},
               "rate": rate_value(t), "numerator": t.numerator, "denominator": t.denominator}
-             for end, t in (snapshot and snapshots.stored_trend(chosen.code, tree, period))
+             for end, t in (snapshot and snapshots.stored_trend(chosen.code, period))
              or compute.trend(chosen, tree, period)]
     chart = {
         "indicator": str(chosen.name),
