@@ -6,3 +6,19 @@ class SurveillanceConfig(AppConfig):
     name = "countyhealth.surveillance"
     label = "surveillance"
     verbose_name = _("Infectious-disease surveillance")
+
+    def ready(self):
+        from datetime import time
+
+        from countyhealth.accounts.navigation import NavItem, register
+        from countyhealth.accounts.roles import Role
+        from countyhealth.core import hooks, scheduler
+
+        from .actions import draft_card_for_diagnosis
+        from .tasks import evaluate_signals
+
+        hooks.listen("records.diagnosis_recorded", draft_card_for_diagnosis)
+        scheduler.register("surveillance.evaluate_signals", evaluate_signals, daily_at=time(2, 0))
+        register(NavItem(_("Infectious diseases"), "surveillance:home",
+                         frozenset({Role.PUBLIC_HEALTH_OFFICER, Role.CONSORTIUM_ADMIN, Role.VILLAGE_DOCTOR,
+                                    Role.TOWNSHIP_DOCTOR, Role.COUNTY_DOCTOR})), before="orgs:organisation-tree")

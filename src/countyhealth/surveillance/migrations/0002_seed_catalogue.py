@@ -1,0 +1,21 @@
+"""Seed the notifiable-disease catalogue from notifiable-diseases.md §1 (data in surveillance/catalogue.py)."""
+
+from django.db import migrations
+
+
+def seed(apps, schema_editor):
+    from countyhealth.surveillance.catalogue import DISEASES
+
+    disease = apps.get_model("surveillance", "NotifiableDisease")
+    for row in DISEASES:
+        key = {"code": row["code"], "valid_from": row["valid_from"]}
+        disease.objects.update_or_create(**key, defaults={k: v for k, v in row.items() if k not in key})
+
+
+def unseed(apps, schema_editor):
+    apps.get_model("surveillance", "NotifiableDisease").objects.all().delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("surveillance", "0001_initial")]
+    operations = [migrations.RunPython(seed, unseed)]
