@@ -9,6 +9,7 @@ writes (a drafted report card, say) commit or roll back with the event itself.
 
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 
 _receivers: dict[str, dict[str, Callable]] = defaultdict(dict)
 
@@ -21,3 +22,18 @@ def listen(event: str, receiver: Callable) -> None:
 def announce(event: str, **payload) -> list:
     """Call every receiver of `event` in registration order; their return values, for the caller's use."""
     return [receiver(**payload) for receiver in list(_receivers[event].values())]
+
+
+@contextmanager
+def listening(event: str, receiver: Callable):
+    """For tests: `receiver` listens only inside the block, leaving every other receiver in place."""
+    key = f"{receiver.__module__}.{receiver.__qualname__}"
+    previous = _receivers[event].get(key)
+    listen(event, receiver)
+    try:
+        yield receiver
+    finally:
+        if previous is None:
+            _receivers[event].pop(key, None)
+        else:
+            _receivers[event][key] = previous

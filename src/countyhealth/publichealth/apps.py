@@ -11,9 +11,10 @@ class PublicHealthConfig(AppConfig):
         from datetime import time, timedelta
         from functools import partial
 
-        from countyhealth.core import chart, scheduler, timeline
+        from countyhealth.core import chart, hooks, scheduler, timeline
         from countyhealth.familydoctor import queries as familydoctor_queries
 
+        from . import care_plans
         from . import timeline as programme_timeline
         from .queries import managed_members
         from .rules import Programme
@@ -24,6 +25,7 @@ class PublicHealthConfig(AppConfig):
             refresh_indicator_snapshots_today,
         )
 
+        hooks.listen("referrals.downward_referral_created", care_plans.apply_downward_care_plan)
         timeline.register("publichealth", programme_timeline.provider, kinds=programme_timeline.KINDS)
         chart.register("publichealth:resident-programmes", _("Programmes and follow-ups"), order=20)
         for programme in (Programme.HYPERTENSION, Programme.DIABETES):

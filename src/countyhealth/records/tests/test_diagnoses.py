@@ -25,13 +25,10 @@ def test_search_by_code_name_or_initials(db, text, expected):
 
 def test_record_diagnosis_announces_inside_the_transaction(users, county, make_resident):
     heard = []
-    hooks.listen(DIAGNOSED, heard_diagnosis := lambda diagnosis, acting_user: heard.append(diagnosis.code_id))
-    try:
+    with hooks.listening(DIAGNOSED, lambda diagnosis, acting_user: heard.append(diagnosis.code_id)):
         resident = make_resident(county.village_a1)
         d = do_record_diagnosis(acting_user=users.village_doctor_a1, resident_id=resident.pk, code="a00",
                                 diagnosed_on=timezone.localdate())
-    finally:
-        hooks._receivers[DIAGNOSED].pop(f"{heard_diagnosis.__module__}.{heard_diagnosis.__qualname__}")
     assert d.code_id == "A00" and d.organisation == county.clinic_a1 and heard == ["A00"]
 
 
