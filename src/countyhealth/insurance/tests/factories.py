@@ -1,0 +1,38 @@
+"""Helpers for insurance tests: an insured hypertension patient, fee lines from the counter's catalogue."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from countyhealth.publichealth.models import Enrolment, FollowUpVisit
+
+from ..catalogue import counter_line, drug_code
+from ..reference import load_simulator
+
+NIFEDIPINE = drug_code("硝苯地平", "")
+CONSULTATION = "F110200001"
+
+
+def insured(make_resident, village, **kwargs):
+    resident = make_resident(village, **kwargs)
+    load_simulator()
+    return resident
+
+
+def lines(*pairs):
+    return [counter_line(code, Decimal(qty)) for code, qty in pairs]
+
+
+def hypertension_patient(resident, doctor, *, medications=("硝苯地平缓释片 20mg qd",), days_ago=30):
+    """Enrolment with a diagnosis date and a follow-up recording the drugs taken (test data: direct inserts)."""
+    today = timezone.localdate()
+    enrolment = Enrolment.objects.create(resident=resident, programme="hypertension", enrolled_on=today - timedelta(400),
+                                         diagnosis_date=today - timedelta(400), catchment_org=resident.catchment_org,
+                                         responsible_doctor=doctor)
+    FollowUpVisit.objects.create(
+        resident=resident, enrolment=enrolment, programme="hypertension", visit_date=today - timedelta(days_ago),
+        mode="clinic", organisation=resident.catchment_org, doctor=doctor, sbp=132, dbp=82,
+        adherence=FollowUpVisit.Adherence.REGULAR, medications=list(medications), follow_up_class="CONTROLLED",
+        controlled=True, next_action="ROUTINE", next_due=today + timedelta(60))
+    return enrolment
