@@ -1,0 +1,58 @@
+"""Pre-analysis on synthetic ECGs with known truth and on pydicom's real 12-lead ECG."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydicom.data import get_testdata_file
+
+from countyhealth.ecg.analysis import analyse
+from countyhealth.ecg.formats import decode
+
+from .factories import ANTERIOR_STEMI, recording
+
+SRC = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.parametrize(("rate", "rhythm"), [(72, "sinus"), (50, "sinus_bradycardia"), (110, "sinus_tachycardia")])
+def test_heart_rate_and_rhythm(rate, rhythm):
+    result = analyse(recording(rate), sex="M", age=60)
+    assert abs(result["heart_rate"] - rate) <= 2
+    assert result["rhythm"] == rhythm
+    assert 60 <= result["qrs_ms"] < 120 and 100 <= result["pr_ms"] <= 300 and 300 <= result["qt_ms"] <= 500
+    assert result["qtc_bazett_ms"] and result["qtc_fridericia_ms"]
+
+
+def test_injected_st_elevation_is_urgent_stemi():
+    result = analyse(recording(72, ANTERIOR_STEMI), sex="M", age=60)
+    assert result["stemi"] == "SUSPECTED_STEMI" and {"V2", "V3"} <= set(result["stemi_leads"])
+    assert result["urgent"] and "acute_mi" in result["reasons"]
+    assert result["st_mv"]["V3"] > 0.25 and abs(result["st_mv"]["I"]) < 0.1
+    plain = analyse(recording(72), sex="M", age=60)
+    assert plain["stemi"] == "NO_STE_CRITERIA" and not plain["urgent"]
+
+
+def test_real_dicom_ecg():
+    result = analyse(decode(open(get_testdata_file("waveform_ecg.dcm"), "rb").read()), sex="F", age=50)
+    assert 50 <= result["heart_rate"] <= 75 and result["quality"] == []
+
+
+def test_flat_leads_are_reported():
+    rec = recording(72)
+    flat = type(rec)(leads=dict(rec.leads) | {"V4": rec.leads["V4"] * 0}, sampling_rate=500, source_format="x")
+    assert {"code": "lead_off", "lead": "V4"} in analyse(flat)["quality"]
+
+
+def test_cli_prints_json(tmp_path):
+    path = tmp_path / "ecg.dcm"
+    path.write_bytes(open(get_testdata_file("waveform_ecg.dcm"), "rb").read())
+    out = subprocess.run([sys.executable, "-m", "countyhealth.ecg.analyse", str(path), "--sex", "F", "--age", "50"],
+                         capture_output=True, text=True, check=True,
+                         env=os.environ | {"PYTHONPATH": str(SRC)}).stdout
+    data = json.loads(out)
+    for key in ("heart_rate", "rhythm", "pr_ms", "qrs_ms", "qt_ms", "qtc_bazett_ms", "qtc_fridericia_ms", "st_mv",
+                "quality", "urgent", "reasons"):
+        assert key in data
