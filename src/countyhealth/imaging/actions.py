@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from countyhealth.accounts.roles import Role
 from countyhealth.audit import log as audit
 from countyhealth.core.errors import ActionError, Conflict, NotVisible
-from countyhealth.notifications.actions import notify_org, notify_users
+from countyhealth.notifications.actions import notify_org, notify_users, org_user_ids
 from countyhealth.referrals.actions import county_hospital
 from countyhealth.residents.models import AccessGrant, Resident
 
@@ -194,8 +194,8 @@ def _notify_township(study, report, title) -> None:
     message = {"kind": "imaging.report_signed", "title": title, "body": report.impression[:300],
                "url": reverse("imaging:study-detail", args=[study.pk]), "urgent": study.is_urgent,
                "resident_id": study.resident_id}
-    notify_users([study.uploaded_by_id], **message)
-    notify_org(study.from_org_id, roles=[Role.TOWNSHIP_DOCTOR], **message)
+    # The uploader and the township's doctors, each once.
+    notify_users([study.uploaded_by_id, *org_user_ids(study.from_org_id, roles=[Role.TOWNSHIP_DOCTOR])], **message)
 
 
 @transaction.atomic(durable=True)

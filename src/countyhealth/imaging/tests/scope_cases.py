@@ -20,9 +20,9 @@ def study(world):
 def stored_series(world):
     """A study stored in the test Orthanc: the proxy path of its series."""
     from django.conf import settings
+    from tests.support.orthanc import point_settings_at, running
 
     from countyhealth.imaging import transfer
-    from tests.support.orthanc import point_settings_at, running
 
     point_settings_at(settings, running())
     s = study(world)
