@@ -47,8 +47,25 @@ def _windows(y, lags) -> np.ndarray:
     return out
 
 
-def _mean_sd(win):
-    return win.mean(axis=2), win.std(axis=2, ddof=1)
+def lag_mean_sd(y, lags) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and sample SD (n − 1, two-pass as R's `sd`) of y[:, t − lag] over `lags`, NaN where a lag is
+    before the start. Loops over the few lags on 2-D arrays instead of building a (series, time, lags) cube."""
+    lags = list(lags)
+    n = y.shape[1]
+
+    def shifted(lag):
+        out = np.full(y.shape, np.nan)
+        out[:, lag:] = y[:, : n - lag]
+        return out
+
+    total = np.zeros(y.shape)
+    for lag in lags:
+        total += shifted(lag)
+    mean = total / len(lags)
+    squares = np.zeros(y.shape)
+    for lag in lags:
+        squares += (shifted(lag) - mean) ** 2
+    return mean, np.sqrt(squares / (len(lags) - 1))
 
 
 def _finish(res, y, first):

@@ -5,7 +5,7 @@ from datetime import date
 import numpy as np
 from scipy import stats
 
-from .base import Result, SeriesError, _empty, _finish, _mean_sd, _windows, as_counts
+from .base import Result, SeriesError, _empty, _finish, _windows, as_counts, lag_mean_sd
 
 
 def ears_c1(y, *, baseline: int = 7, alpha: float = 0.001, minSigma: float = 0.0) -> Result:  # noqa: N803
@@ -32,7 +32,7 @@ def _ears_c12(y, baseline, alpha, min_sigma, guard):
     first = baseline + guard
     if y.shape[1] <= first:
         return res
-    mean, sd = _mean_sd(_windows(y, range(guard + 1, guard + baseline + 1)))
+    mean, sd = lag_mean_sd(y, range(guard + 1, guard + baseline + 1))
     z = stats.norm.ppf(1 - alpha)
     res.upperbound[:, first:] = (mean + z * np.maximum(sd, min_sigma))[:, first:]
     res.expected[:, first:] = mean[:, first:]
@@ -40,7 +40,7 @@ def _ears_c12(y, baseline, alpha, min_sigma, guard):
 
 
 def _c2_statistic(y, baseline, min_sigma):
-    mean, sd = _mean_sd(_windows(y, range(3, baseline + 3)))
+    mean, sd = lag_mean_sd(y, range(3, baseline + 3))
     with np.errstate(divide="ignore", invalid="ignore"):
         return (y - mean) / np.maximum(sd, min_sigma), mean, np.maximum(sd, min_sigma)
 
