@@ -8,6 +8,11 @@ class ClinicConfig(AppConfig):
     verbose_name = _("Primary-care clinic")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import catalogue
+
+        post_migrate.connect(catalogue.on_post_migrate, sender=self, dispatch_uid="clinic.catalogue")
         from countyhealth.accounts import navigation
         from countyhealth.accounts.roles import Role
         from countyhealth.core import chart

@@ -51,3 +51,21 @@ def max_daily_doses() -> dict[str, tuple[Decimal, str]]:
     """Drug code → (maximum daily dose in the drug's dose unit, source). Drugs without a ceiling are absent."""
     return {row["code"]: (Decimal(row["max_daily"]), row["max_daily_source"])
             for row in drug_rows() if row["max_daily"]}
+
+
+def load(drug_model, fee_model, using: str = "default") -> int:
+    """Insert catalogue rows missing from the database (the data migration, and after each migrate or flush:
+    a test database flushed between browser tests gets its catalogue back, as records' ICD-10 does)."""
+    have = set(drug_model.objects.using(using).values_list("code", flat=True))
+    drugs = [drug_model(**drug_fields(row)) for row in drug_rows() if row["code"] not in have]
+    drug_model.objects.using(using).bulk_create(drugs)
+    have = set(fee_model.objects.using(using).values_list("code", flat=True))
+    fees = [fee_model(**row) for row in fee_item_rows() if row["code"] not in have]
+    fee_model.objects.using(using).bulk_create(fees)
+    return len(drugs) + len(fees)
+
+
+def on_post_migrate(sender, using="default", apps=None, **kwargs) -> None:
+    from .models import Drug, FeeItem
+
+    load(Drug, FeeItem, using)

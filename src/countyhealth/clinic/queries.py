@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.db.models import Q, Sum
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from countyhealth.publichealth.models import Enrolment
@@ -63,11 +64,12 @@ def due_services(visit: Visit, today: date) -> list[DueService]:
         found.append(DueService("health_record", str(_("No health record yet: open one")), None,
                                 _url("records:record-open", resident_id), False))
     horizon = today + timedelta(days=DUE_SOON_DAYS)
-    enrolments = Enrolment.objects.current().filter(resident_id=resident_id, next_due__lte=horizon).order_by(
-        "next_due")
+    enrolments = (Enrolment.objects.current().filter(resident_id=resident_id, next_due__lte=horizon)
+                  .exclude(last_visit_date=today).order_by("next_due"))  # done today: nothing more to offer
     for enrolment in enrolments:
         programme = Programme(enrolment.programme)
-        label = f"{programme.label} · {enrolment.next_due_label}"
+        # The label is stored in the language of whoever scheduled it; shown in the reader's language.
+        label = f"{programme.label} · {gettext(enrolment.next_due_label)}"
         if programme in (Programme.HYPERTENSION, Programme.DIABETES):
             found.append(DueService(f"followup:{programme.value}", label, enrolment.next_due,
                                     reverse("clinic:visit-followup", args=[visit.pk, programme.value]), True))

@@ -15,7 +15,7 @@ from countyhealth.core.errors import Conflict
 
 
 class VisitStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("In progress")
     PRESCRIBED = "prescribed", _("Prescribed")
     DISPENSED = "dispensed", _("Dispensed")
     SETTLED = "settled", _("Settled")
