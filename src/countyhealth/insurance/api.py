@@ -55,6 +55,16 @@ def presettle(request, payload: PresettleIn):
     return Status(201, settlement)
 
 
+@router.post("/visits/{visit_id}/presettle", response={201: SettlementOut},
+             summary="Pre-settle a dispensed clinic visit with its own fee lines")
+def presettle_visit(request, visit_id: int):
+    from countyhealth.clinic.models import Visit
+
+    visit = get_visible_or_404(Visit.objects, request.user, what="insurance.visit", pk=visit_id)
+    require(request.user, SETTLES)
+    return Status(201, actions.do_presettle_visit(acting_user=request.user, visit=visit))
+
+
 @router.post("/settlements/{settlement_id}/settle", response=SettlementOut, summary="Settle (2207)")
 def settle(request, settlement_id: int):
     _settlement(request, settlement_id)

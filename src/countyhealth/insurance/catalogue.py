@@ -26,9 +26,33 @@ ATC_BY_GENERIC_NAME = {
 }
 
 
+# The clinic catalogue's `ingredient` (data/drugs.csv) → ATC, for every antihypertensive and antidiabetic it lists
+# and the common others.
+ATC_BY_INGREDIENT = {
+    "amlodipine": "C08CA01", "nifedipine": "C08CA05", "felodipine": "C08CA02", "nitrendipine": "C08CA09",
+    "captopril": "C09AA01", "enalapril": "C09AA02", "benazepril": "C09AA07", "perindopril": "C09AA04",
+    "valsartan": "C09CA03", "losartan": "C09CA01", "irbesartan": "C09CA04", "telmisartan": "C09CA07",
+    "candesartan": "C09CA06", "metoprolol": "C07AB02", "bisoprolol": "C07AB07", "propranolol": "C07AA05",
+    "atenolol": "C07AB03", "hydrochlorothiazide": "C03AA03", "indapamide": "C03BA11", "spironolactone": "C03DA01",
+    "reserpine": "C02AA02", "prazosin": "C02CA01",
+    "metformin": "A10BA02", "glimepiride": "A10BB12", "gliclazide": "A10BB09", "glipizide": "A10BB07",
+    "glibenclamide": "A10BB01", "acarbose": "A10BF01", "voglibose": "A10BF03", "repaglinide": "A10BX02",
+    "pioglitazone": "A10BG03", "sitagliptin": "A10BH01", "insulin_regular": "A10AB01",
+    "insulin_premix": "A10AD01", "insulin_glargine": "A10AE04",
+    "amoxicillin": "J01CA04", "aspirin": "B01AC06", "ibuprofen": "M01AE01", "paracetamol": "N02BE01",
+    "omeprazole": "A02BC01", "atorvastatin": "C10AA05", "simvastatin": "C10AA01",
+}
+
+
 def drug_code(generic_name: str, local_code: str) -> str:
     atc = ATC_BY_GENERIC_NAME.get(generic_name)
     return f"X{atc}" if atc else f"X-{local_code}"
+
+
+def clinic_drug_code(drug) -> str:
+    """A clinic Drug → its insurance code (unmatched drugs keep their local code and get no 两病 listing)."""
+    atc = ATC_BY_INGREDIENT.get(drug.ingredient) or ATC_BY_GENERIC_NAME.get(drug.name_zh)
+    return f"X{atc}" if atc else f"X-{drug.code}"
 
 
 # The counter's own list for bills not coming from a clinic visit (e.g. a drug refill at the counter):

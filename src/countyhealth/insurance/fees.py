@@ -48,3 +48,24 @@ def institution_level(org) -> str:
         raise ActionError(_("%(org)s is not a designated medical institution for insurance settlement.")
                           % {"org": org.name}, code="not_designated")
     return level
+
+
+VISIT_PREFIX = "clinic.visit:"
+
+
+def visit_ref(visit) -> str:
+    return f"{VISIT_PREFIX}{visit.pk}"
+
+
+def clinic_visit_id(ref: str) -> int | None:
+    return int(ref[len(VISIT_PREFIX):]) if ref.startswith(VISIT_PREFIX) else None
+
+
+def lines_for_visit(visit) -> list[Line]:
+    """The clinic visit's fee lines (clinic.queries.visit_fees) with their insurance codes (对码)."""
+    from countyhealth.clinic.queries import visit_fees
+
+    from .catalogue import clinic_drug_code
+
+    return [Line(code=clinic_drug_code(f.drug) if f.drug_id else f"F{f.code}", name=f.name, quantity=f.quantity,
+                 unit_price=f.unit_price) for f in visit_fees(visit)]

@@ -74,3 +74,11 @@ def workload(user, *, root: Organisation | None, days: int = 30, today: date) ->
                                                                                  "patient")},
         "institutions": sorted(by_org.values(), key=lambda o: -o["fees"]),
     }
+
+
+def visits_to_settle(user):
+    """Clinic visits dispensed and not yet settled, at the institutions the user settles for."""
+    from countyhealth.clinic.models import Visit
+
+    return (Visit.objects.visible_to(user).filter(status="dispensed", organisation__in=institutions(user))
+            .select_related("resident", "organisation").order_by("-opened_at", "-pk"))

@@ -7,6 +7,7 @@ app_name = "insurance"
 urlpatterns = [
     path("", views.settlement_list, name="settlement-list"),
     path("residents/<int:pk>/bill/", views.resident_bill, name="resident-bill"),
+    path("visits/<int:pk>/presettle/", views.visit_presettle, name="visit-presettle"),
     path("settlements/<int:pk>/", views.settlement_detail, name="settlement-detail"),
     path("settlements/<int:pk>/settle/", views.settlement_settle, name="settlement-settle"),
     path("settlements/<int:pk>/reverse/", views.settlement_reverse, name="settlement-reverse"),

@@ -38,9 +38,11 @@ def settlement_list(request):
     if status not in Settlement.Status.values:
         status = ""
     page = paginate(queries.settlements(request.user, status=status), request.GET.get("page"), size=30)
-    record_access(request.user, [s.resident_id for s in page.items], "insurance.settlement_list")
+    waiting = list(queries.visits_to_settle(request.user)[:20]) if may(request.user, SETTLES) else []
+    record_access(request.user, [s.resident_id for s in page.items] + [v.resident_id for v in waiting],
+                  "insurance.settlement_list")
     return render(request, "insurance/settlement_list.html", {
-        "page": page, "status": status, "statuses": Settlement.Status.choices,
+        "page": page, "status": status, "statuses": Settlement.Status.choices, "waiting": waiting,
         "query": f"status={status}" if status else ""})
 
 
@@ -64,6 +66,21 @@ def resident_bill(request, pk):
             return redirect("insurance:settlement-detail", pk=settlement.pk)
     record_access(request.user, [resident.pk], "insurance.bill")
     return render(request, "insurance/bill.html", {"resident": resident, "form": form})
+
+
+@login_required
+@require_POST
+def visit_presettle(request, pk):
+    from countyhealth.clinic.models import Visit
+
+    visit = get_visible_or_404(Visit.objects, request.user, what="insurance.visit", pk=pk)
+    _require(request.user, SETTLES)
+    try:
+        settlement = actions.do_presettle_visit(acting_user=request.user, visit=visit)
+    except ActionError as error:
+        messages.error(request, str(error.message))
+        return redirect("insurance:settlement-list")
+    return redirect("insurance:settlement-detail", pk=settlement.pk)
 
 
 @login_required

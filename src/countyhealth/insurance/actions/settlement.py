@@ -18,7 +18,7 @@ from countyhealth.orgs.models import Organisation
 from countyhealth.residents.models import Resident
 
 from .. import adapter, rules
-from ..fees import Line, check_lines, institution_level
+from ..fees import Line, check_lines, clinic_visit_id, institution_level, lines_for_visit, visit_ref
 from ..models import Settlement, SettlementChange, SettlementItem
 
 
@@ -43,6 +43,26 @@ def _amounts(settlement, setlinfo: dict, detail: list) -> None:
     for item in settlement.items.all():
         item.pool = pools.get(str(item.sn), "")
         item.save(update_fields=["pool"])
+
+
+def _tell_clinic(settlement, *, settled: bool, reason: str = "") -> None:
+    """Move the clinic visit to settled (or back) in the same transaction. The platform's settlement is the money
+    truth: if the clinic refuses (the visit moved on meanwhile), the settlement still commits and says why."""
+    visit_id = clinic_visit_id(settlement.visit_ref)
+    if visit_id is None:
+        return
+    from countyhealth.clinic import actions as clinic
+
+    ref = f"insurance:{settlement.pk}"
+    try:
+        with transaction.atomic():
+            if settled:  # acting as the cashier who started it: clinic actions belong to the visit's institution
+                clinic.do_mark_settled(acting_user=settlement.created_by, visit_id=visit_id, settlement_ref=ref)
+            else:
+                clinic.do_mark_unsettled(acting_user=settlement.created_by, visit_id=visit_id, settlement_ref=ref,
+                                         reason=reason)
+    except ActionError as error:
+        settlement.error = str(error.message)[:300]
 
 
 @transaction.atomic(durable=True)
@@ -110,6 +130,15 @@ def do_presettle(*, acting_user, resident_id: int, organisation_id: int, visit_r
     return settlement
 
 
+def do_presettle_visit(*, acting_user, visit) -> Settlement:
+    """Pre-settle a clinic visit with its own fee lines, at the visit's institution."""
+    if visit.status != "dispensed":
+        raise ActionError(_("Only a visit with its fees complete can be settled (dispense the drugs first)."),
+                          code="visit_not_ready")
+    return do_presettle(acting_user=acting_user, resident_id=visit.resident_id, organisation_id=visit.organisation_id,
+                        visit_ref=visit_ref(visit), lines=lines_for_visit(visit))
+
+
 def do_settle(*, acting_user, settlement_id: int) -> Settlement:
     """Settle a pre-settled visit (2207). A row left pending by a timeout is re-sent with its own msgid."""
     with transaction.atomic(durable=True):
@@ -145,6 +174,7 @@ def complete(*, acting_user, settlement_id: int, setlinfo: dict, detail: list, r
     settlement.setl_id, settlement.settled_at = setlinfo["setl_id"], settled_at
     settlement.settled_on, settlement.repaired = timezone.localdate(settled_at), repaired
     settlement.answer, settlement.error = {"setlinfo": setlinfo, "setldetail": detail}, ""
+    _tell_clinic(settlement, settled=True)
     settlement.save()
     record_change(acting_user, "insurance.settlement_settled", settlement, resident_id=settlement.resident_id,
                   detail={"setl_id": settlement.setl_id, "fund": str(settlement.fund_total),
@@ -168,7 +198,8 @@ def do_reverse_settlement(*, acting_user, settlement_id: int, reason: str) -> Se
     with transaction.atomic(durable=True):
         settlement = Settlement.objects.select_for_update().get(pk=settlement_id)
         _transition(settlement, rules.REVERSED, by=acting_user, note=reason)
-        settlement.save(update_fields=["status", "updated_at"])
+        _tell_clinic(settlement, settled=False, reason=reason)
+        settlement.save(update_fields=["status", "error", "updated_at"])
         record_change(acting_user, "insurance.settlement_reversed", settlement, resident_id=settlement.resident_id,
                       detail={"setl_id": settlement.setl_id, "reason": reason[:200]})
     return settlement

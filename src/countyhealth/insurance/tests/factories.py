@@ -36,3 +36,18 @@ def hypertension_patient(resident, doctor, *, medications=("硝苯地平缓释�
         adherence=FollowUpVisit.Adherence.REGULAR, medications=list(medications), follow_up_class="CONTROLLED",
         controlled=True, next_action="ROUTINE", next_due=today + timedelta(60))
     return enrolment
+
+
+def dispensed_visit(doctor, resident, *, drug="EM041", dose=30, days=7):
+    """A clinic visit with a prescription of a listed antihypertensive, dispensed from fresh stock."""
+    from countyhealth.clinic import actions as clinic
+
+    clinic.do_receive_stock(acting_user=doctor, drug=drug, batch_number=f"INS-{resident.pk}",
+                            expiry_date=timezone.localdate() + timedelta(days=400), quantity=200)
+    visit = clinic.do_open_visit(acting_user=doctor, resident_id=resident.pk,
+                                 data={"chief_complaint": "头晕", "sbp": 138, "dbp": 86})
+    rx = clinic.do_issue_prescription(acting_user=doctor, visit_id=visit.pk,
+                                      items=[{"drug": drug, "dose": dose, "frequency": "qd", "days": days}])
+    clinic.do_dispense_prescription(acting_user=doctor, prescription_id=rx.pk)
+    visit.refresh_from_db()
+    return visit

@@ -26,7 +26,20 @@ def settlement_params(world):
     return s, {"settlement_id": s.pk}
 
 
+def visit(world):
+    from countyhealth.clinic import actions
+
+    r = world.make_resident(world.county.village_a1)
+    return actions.do_open_visit(acting_user=world.township_doctor_a, resident_id=r.pk, data={"chief_complaint": "头晕"})
+
+
+def visit_params(world):
+    v = visit(world)
+    return v, {"visit_id": v.pk}
+
+
 URL_CASES = {
+    "insurance:visit-presettle": Case(visit, method="post"),
     "insurance:resident-bill": Case(resident),
     "insurance:settlement-detail": Case(settlement),
     "insurance:settlement-settle": Case(settlement, method="post"),
@@ -34,6 +47,7 @@ URL_CASES = {
     "insurance:settlement-receipt": Case(settlement),
 }
 API_CASES = {
+    "POST /api/insurance/visits/{visit_id}/presettle": Case(visit_params),
     "GET /api/insurance/settlements/{settlement_id}": Case(settlement_params),
     "POST /api/insurance/settlements/{settlement_id}/settle": Case(settlement_params),
     "POST /api/insurance/settlements/{settlement_id}/reverse": Case(settlement_params, body={"reason": "错误"}),
