@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import Field
 
 from countyhealth.accounts.access import get_visible_or_404
 from countyhealth.audit import log as audit
@@ -54,17 +55,18 @@ def profile(request):
 
 
 class CatchmentQuery(Schema):
-    after: int = 0
-    limit: int = 500
+    # An opaque keyset position ("" for the first page), as the server handed it out in `next_after`.
+    after: str = Field(default="", max_length=20)
 
 
 @router.get("/catchment", auth=device_auth, summary="First download of the catchment, one page of residents")
 def catchment(request, params: Query[CatchmentQuery]):
+    after = queries.parse_position(params.after)
     # The cursor is read before the residents, so a change made during the download is pulled afterwards.
-    cursor = queries.head_cursor() if params.after == 0 else None
-    residents, next_after = queries.catchment_page(request.user, after=params.after, limit=params.limit)
+    cursor = queries.head_cursor() if after == 0 else None
+    residents, next_after = queries.catchment_page(request.user, after=after)
     audit.record_access(request.user, [r["id"] for r in residents], "sync.catchment")
-    return {"cursor": cursor, "residents": residents, "next_after": next_after}
+    return {"cursor": cursor, "residents": residents, "next_after": str(next_after) if next_after else None}
 
 
 @router.get("/changes", auth=device_auth, summary="Residents changed since the phone's cursor")

@@ -15,7 +15,7 @@ from countyhealth.residents.models import Resident
 
 from .models import ChangeLog
 
-PAGE_MAX = 1000
+PAGE_SIZE = 500
 CHANGES_MAX = 500
 FACE_TO_FACE = (VisitMode.CLINIC, VisitMode.HOME)
 RESIDENT_FIELDS = ("id", "name", "sex", "birth_date", "id_number", "phone", "village_id", "status",
@@ -82,9 +82,17 @@ def bundles(resident_ids) -> list[dict]:
     return [out[rid] for rid in ids if rid in out]
 
 
-def catchment_page(user, *, after: int, limit: int) -> tuple[list[dict], int | None]:
+def parse_position(text: str) -> int:
+    if not text:
+        return 0
+    if not text.isdigit():
+        raise ActionError(_("The download position is not valid; start the download again."),
+                          code="bad_position", field="after")
+    return int(text)
+
+
+def catchment_page(user, *, after: int, limit: int = PAGE_SIZE) -> tuple[list[dict], int | None]:
     """Keyset page of the first download; returns (bundles, the last id or None when done)."""
-    limit = max(1, min(limit, PAGE_MAX))
     ids = list(catchment_residents(user).filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:limit])
     return bundles(ids), (ids[-1] if len(ids) == limit else None)
 

@@ -161,15 +161,15 @@
     if (!meta.cursor) {
       var cursor = null;
       var page = function (after) {
-        return call("GET", "/catchment?after=" + after + "&limit=500").then(function (data) {
-          if (after === 0) cursor = data.cursor;
+        return call("GET", "/catchment?after=" + after).then(function (data) {
+          if (!after) cursor = data.cursor;
           return storeBundles(data.residents).then(function () {
             if (data.next_after) return page(data.next_after);
             return setMeta("cursor", cursor);
           });
         });
       };
-      return page(0);
+      return page("");
     }
     return call("GET", "/changes?cursor=" + encodeURIComponent(meta.cursor)).then(function (data) {
       return storeBundles(data.residents).then(function () { return setMeta("cursor", data.cursor); })

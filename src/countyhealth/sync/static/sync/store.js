@@ -26,7 +26,7 @@
     return new Promise(function (resolve, reject) {
       var t = db.transaction(names, mode);
       var out = work(t);
-      t.oncomplete = function () { resolve(out && out.result !== undefined ? out.result : out); };
+      t.oncomplete = function () { resolve(out instanceof IDBRequest ? out.result : out); };
       t.onerror = function () { reject(t.error); };
       t.onabort = function () { reject(t.error); };
     });

@@ -1,0 +1,174 @@
+"""Phone sync (issue 10): server ingest of queued mutations (target ≥ 2,000/s) and the first catchment
+download of a 2,000-resident village (target < 5 s).
+
+    .venv/bin/python bench/sync_ingest.py                    # SQLite
+    .venv/bin/python bench/sync_ingest.py --postgres --mutations 4000
+
+A fresh database gets the demo county with programmes (`seed_county(programmes=True)`); 2,000 residents are
+gathered into one village doctor's clinic. Then:
+
+* first download — `GET /api/sync/catchment` pages of 500 with the device's bearer token (Django's test
+  client: the whole HTTP stack minus the socket), until the last page. Baseline: one raw query reading the
+  same residents' rows.
+* ingest — hypertension follow-ups queued on the phone, pushed as `POST /api/sync/push` batches of 200, each
+  mutation in its own transaction through `publichealth.actions.do_record_followup` (validation, rules,
+  audit, change log, mutation row). Then the same batches replayed (answered from the stored results).
+  Baseline: the same number of follow-up rows written with one bulk_create.
+"""
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._support import machine, setup_django  # noqa: E402
+
+VILLAGE_SIZE = 2000
+
+
+def gather_village():
+    """Move residents into the largest clinic's first village until it holds VILLAGE_SIZE."""
+    from django.db.models import Count
+
+    from countyhealth.accounts.models import User
+    from countyhealth.accounts.roles import Role
+    from countyhealth.orgs.models import Village
+    from countyhealth.publichealth.models import Enrolment
+    from countyhealth.residents.models import Resident
+
+    top = (Resident.objects.filter(is_active=True).values("catchment_org_id").annotate(n=Count("id"))
+           .order_by("-n").first())
+    clinic_id = top["catchment_org_id"]
+    village = Village.objects.filter(clinic_id=clinic_id).order_by("pk").first()
+    missing = VILLAGE_SIZE - Resident.objects.filter(catchment_org_id=clinic_id, is_active=True).count()
+    if missing > 0:
+        movers = list(Resident.objects.exclude(catchment_org_id=clinic_id).filter(is_active=True)
+                      .values_list("pk", flat=True)[:missing])
+        Resident.objects.filter(pk__in=movers).update(catchment_org_id=clinic_id, village=village)
+        Enrolment.objects.filter(resident_id__in=movers).update(catchment_org_id=clinic_id)
+    doctor = User.objects.filter(role=Role.VILLAGE_DOCTOR, organisation_id=clinic_id).first()
+    return doctor, clinic_id
+
+
+def first_download(client, token):
+    pages, after, residents, size = 0, "", 0, 0
+    started = time.perf_counter()
+    while True:
+        response = client.get(f"/api/sync/catchment?after={after}", HTTP_AUTHORIZATION=f"Bearer {token}")
+        data = response.json()
+        pages, residents, size = pages + 1, residents + len(data["residents"]), size + len(response.content)
+        if not data["next_after"]:
+            break
+        after = data["next_after"]
+    return time.perf_counter() - started, residents, pages, size
+
+
+def raw_read(clinic_id):
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute("SELECT id, name, sex, birth_date, id_number, phone, village_id, status, name_pinyin, "
+                    "name_initials, updated_at FROM residents_resident WHERE catchment_org_id = %s AND is_active",
+                    [clinic_id])
+        rows = cur.fetchall()
+    return time.perf_counter() - started, len(rows)
+
+
+def followup_mutations(doctor, count):
+    from django.utils import timezone
+
+    from countyhealth.publichealth.models import Enrolment
+
+    today = timezone.localdate().isoformat()
+    people = list(Enrolment.objects.current().filter(catchment_org_id=doctor.organisation_id,
+                                                     programme="hypertension").values_list("resident_id", flat=True))
+    if not people:
+        raise SystemExit("no hypertension enrolments in the village; seed more residents")
+    return [{"id": str(uuid.uuid4()), "kind": "followup", "payload": {
+        "resident": people[i % len(people)], "programme": "hypertension", "client_id": str(uuid.uuid4()),
+        "data": {"visit_date": today, "mode": "home", "sbp": 120 + i % 60, "dbp": 70 + i % 30}}}
+        for i in range(count)], len(people)
+
+
+def push_all(client, token, mutations, batch=200):
+    started, statuses = time.perf_counter(), {}
+    for i in range(0, len(mutations), batch):
+        response = client.post("/api/sync/push", json.dumps({"mutations": mutations[i:i + batch]}),
+                               content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+        for r in response.json()["results"]:
+            statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+    return time.perf_counter() - started, statuses
+
+
+def bulk_baseline(count):
+    from django.db import transaction
+
+    from countyhealth.publichealth.models import FollowUpVisit
+
+    template = FollowUpVisit.objects.order_by("-pk").first()
+    rows = []
+    for _ in range(count):
+        row = FollowUpVisit(**{f.attname: getattr(template, f.attname) for f in FollowUpVisit._meta.concrete_fields
+                               if f.attname not in ("id", "client_uuid", "referral_id")})
+        rows.append(row)
+    started = time.perf_counter()
+    with transaction.atomic():
+        FollowUpVisit.objects.bulk_create(rows, batch_size=1000)
+    return time.perf_counter() - started
+
+
+def run(args, engine: str) -> None:
+    from django.conf import settings
+    from django.test import Client
+
+    from countyhealth.demo.seed import seed_county
+    from countyhealth.sync import actions
+
+    print(f"seeding {args.residents:,} residents with programmes…", file=sys.stderr, flush=True)
+    seed_county(residents=args.residents, seed=1, programmes=True)
+    doctor, clinic_id = gather_village()
+    _device, token = actions.do_register_device(acting_user=doctor, name="bench")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # Django's test client's host name
+    client = Client()
+    print(f"sync bench · {engine} · {machine()}")
+    seconds, residents, pages, size = first_download(client, token)
+    raw_seconds, raw_rows = raw_read(clinic_id)
+    print(f"  first download: {residents:,} residents in {pages} pages, {size / 1e6:.1f} MB: {seconds:.2f} s "
+          f"(target < 5 s)")
+    print(f"  baseline raw read of the same residents' rows: {raw_rows:,} in {raw_seconds * 1000:.0f} ms")
+    mutations, people = followup_mutations(doctor, args.mutations)
+    seconds, statuses = push_all(client, token, mutations)
+    print(f"  ingest: {len(mutations):,} follow-up mutations ({people} residents) in {seconds:.2f} s: "
+          f"{len(mutations) / seconds:,.0f} mutations/s (target ≥ 2,000) {statuses}")
+    seconds, statuses = push_all(client, token, mutations)
+    print(f"  replay of the same mutations: {len(mutations) / seconds:,.0f} mutations/s {statuses}")
+    bulk = bulk_baseline(len(mutations))
+    print(f"  baseline bulk_create of {len(mutations):,} follow-up rows: {len(mutations) / bulk:,.0f} rows/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mutations", type=int, default=2000)
+    parser.add_argument("--residents", type=int, default=5000)
+    parser.add_argument("--postgres", action="store_true")
+    args = parser.parse_args()
+    if args.postgres:
+        from tests.support.pg import throwaway_postgres
+
+        with throwaway_postgres() as url:
+            setup_django(url)
+            run(args, "PostgreSQL")
+    else:
+        data = tempfile.mkdtemp(prefix="countyhealth-bench-sync-")
+        setup_django(f"sqlite:///{data}/bench.sqlite3", data)
+        run(args, "SQLite")
+
+
+if __name__ == "__main__":
+    main()
