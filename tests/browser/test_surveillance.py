@@ -1,0 +1,71 @@
+"""The surveillance issue's end-to-end path: a doctor records a notifiable diagnosis on the resident's page, the
+drafted report card appears with its deadline, is completed and submitted, and an officer approves it; then an
+injected outbreak in the daily counts produces a signal that the officer verifies."""
+
+from datetime import timedelta
+
+import numpy as np
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from countyhealth.accounts.roles import Role
+from countyhealth.surveillance.detection import HISTORY_DAYS
+from countyhealth.surveillance.models import DailyCount, NotifiableDisease
+
+from .conftest import artifact
+
+
+def _counts_with_outbreak(area, disease, today):
+    rng = np.random.default_rng(7)
+    start = today - timedelta(days=HISTORY_DAYS)
+    rows = [DailyCount(area=area, disease=disease, day=start + timedelta(days=i), count=int(n))
+            for i, n in enumerate(rng.poisson(0.8, size=HISTORY_DAYS - 4)) if n]
+    rows += [DailyCount(area=area, disease=disease, day=today - timedelta(days=i), count=8) for i in range(4)]
+    DailyCount.objects.bulk_create(rows)
+
+
+def test_doctor_reports_a_case_officer_approves_and_verifies_an_outbreak_signal(
+        page, log_in, users, county, make_resident, make_user):
+    officer = make_user(Role.PUBLIC_HEALTH_OFFICER, county.township_a, username="pho_a")
+    patient = make_resident(county.village_a1, name="钱流感")
+    today = timezone.localdate()
+
+    log_in("td_a")
+    page.goto(page.base_url + f"/records/{patient.pk}/diagnoses/")
+    page.fill("#id_code", "J10")
+    page.get_by_role("button", name="记录诊断").click()
+    page.locator("nav.mainnav").get_by_role("link", name="传染病").click()
+    page.get_by_role("link", name="报告卡").first.click()
+    row = page.locator("tbody tr", has_text="钱流感")
+    expect(row).to_contain_text("流行性感冒")
+    row.get_by_role("link").first.click()
+    expect(page.locator(".deadline")).to_contain_text("报告时限")
+
+    page.get_by_role("button", name="提交报告卡").click()  # mandatory fields missing: refused, nothing saved
+    expect(page.locator(".field.has-error").first).to_be_visible()
+    page.select_option("#id_population_group", "farmer")
+    page.select_option("#id_case_classification", "clinical")
+    page.fill("#id_onset_date", (today - timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="提交报告卡").click()
+    expect(page.locator(".card-status")).to_have_text("待审核")
+
+    log_in("pho_a")
+    page.get_by_role("link", name="报告卡").first.click()
+    page.get_by_role("link", name="待审核").click()
+    page.locator("tbody tr", has_text="钱流感").get_by_role("link").first.click()
+    page.get_by_role("button", name="审核通过").click()
+    expect(page.locator(".card-status")).to_have_text("已审核")
+    page.screenshot(path=str(artifact("surveillance-card-approved")), full_page=True)
+
+    _counts_with_outbreak(county.township_a, NotifiableDisease.objects.get(code="hfmd"), today)
+    page.goto(page.base_url + "/surveillance/")
+    page.get_by_role("button", name="立即运行预警").click()
+    signal_row = page.locator("table.signals tbody tr", has_text="手足口病")
+    expect(signal_row).to_contain_text("东山镇卫生院")
+    signal_row.get_by_role("link").first.click()
+    expect(page.locator("#surv-curve canvas")).to_be_visible()
+    page.fill("#id_notes", "幼儿园聚集性病例，已派员现场调查")
+    page.get_by_role("button", name="升级为现场调查").click()
+    expect(page.locator(".signal-status")).to_have_text("现场调查")
+    page.screenshot(path=str(artifact("surveillance-signal-verified")), full_page=True)
+    assert officer.pk
