@@ -26,7 +26,7 @@ def stored_series(world):
 
     point_settings_at(settings, running())
     s = study(world)
-    transfer.send_to_pacs(s.pk, acting_user=world.township_doctor_a)
+    s = transfer.send_to_pacs(s.pk, acting_user=world.township_doctor_a)
     series_id = s.instances.first().orthanc_series_id
     return s, {"path": f"web-viewer/series/{series_id}"}
 
