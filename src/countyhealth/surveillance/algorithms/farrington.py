@@ -58,7 +58,8 @@ def _irls(x, y, prior) -> _Fit:
     for _ in range(MAXIT):
         m, e, yy, pw = mu[active], eta[active], y[active], prior[active]
         w = pw * m
-        z = e + (yy - m) / m
+        with np.errstate(divide="ignore", invalid="ignore"):  # a fitted mean underflowing to 0: R gives NaN too
+            z = e + (yy - m) / m
         xtwx = np.einsum("sn,ni,nj->sij", w, x, x)
         beta = _solve(xtwx, np.einsum("sn,ni->si", w * z, x))
         e_new = beta @ x.T
@@ -75,7 +76,8 @@ def _irls(x, y, prior) -> _Fit:
         if not len(active):
             break
     df_r = n - p
-    resid = (y - fit.mu) / fit.mu
+    with np.errstate(divide="ignore", invalid="ignore"):
+        resid = (y - fit.mu) / fit.mu
     fit.dispersion = (fit.working * resid**2).sum(axis=1) / df_r if df_r > 0 else np.full(s, np.nan)
     return fit
 
