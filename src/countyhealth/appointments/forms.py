@@ -67,7 +67,7 @@ def free_slots(organisation, *, pools, department_id=None, days: int = 14, limit
     slots = (Slot.objects.filter(session__organisation=organisation, is_open=True, pool__in=pools,
                                  booked__lt=F("capacity"), starts_at__gt=now,
                                  starts_at__lt=now + timedelta(days=days))
-             .select_related("session__department", "session__doctor").order_by("starts_at", "-pool", "id"))
+             .select_related("session__department", "session__doctor", "session__organisation").order_by("starts_at", "-pool", "id"))
     if department_id:
         slots = slots.filter(session__department_id=department_id)
     return list(slots[:limit])

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import self_booking, views
 
 app_name = "appointments"
 
 urlpatterns = [
     path("", views.session_list, name="session-list"),
+    path("self/", self_booking.self_booking, name="self-book"),
     path("sessions/new/", views.session_create, name="session-create"),
     path("sessions/<int:pk>/", views.session_detail, name="session-detail"),
     path("sessions/<int:pk>/waitlist/", views.waitlist_join, name="waitlist-join"),

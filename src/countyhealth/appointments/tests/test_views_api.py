@@ -100,3 +100,22 @@ def test_api_publish_book_full_and_rebook(client, users, county, department, mak
     assert Booking.objects.get(resident=b).status == "booked"
     assert client.get(f"/api/appointments/residents/{b.pk}/bookings").json()[0]["source"] == "waitlist"
     assert client.get("/api/appointments/sessions").status_code == 200
+
+
+def test_resident_books_a_public_slot_on_the_self_booking_page(client, users, county, department, make_resident):
+    session = publish(users.county_doctor, department)
+    patient = make_resident(county.village_a1, phone="13912345678")
+    url = reverse("appointments:self-book")
+    wrong = client.post(url, {"step": "identify", "id_number": patient.id_number, "phone": "13900000000"})
+    assert wrong.status_code == 200 and not client.session.get("appointments_self_resident")
+    client.post(url, {"step": "identify", "id_number": patient.id_number, "phone": "139 1234 5678"})
+    page = client.get(url).content.decode()
+    reserved = session.slots.filter(pool="referral").first()
+    assert f'value="{reserved.pk}"' not in page
+    public = session.slots.filter(pool="public").first()
+    assert f'value="{public.pk}"' in page
+    client.post(url, {"step": "book", "slot_id": reserved.pk})
+    assert not Booking.objects.filter(resident=patient).exists()
+    client.post(url, {"step": "book", "slot_id": public.pk})
+    booking = Booking.objects.get(resident=patient)
+    assert booking.source == "self" and booking.booked_by.username == "system:self-booking"
