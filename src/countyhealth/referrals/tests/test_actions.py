@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from countyhealth.appointments.models import Booking, Slot
 from countyhealth.appointments.tests.factories import cardiology, publish
@@ -52,7 +53,7 @@ def test_accept_then_double_accept_and_decline_are_refused(users, county, make_r
     with pytest.raises(Conflict) as error:
         actions.do_accept_referral(acting_user=users.county_doctor, referral_id=referral.pk, slot_id=other_slot.pk)
     assert error.value.code == "referral_accepted"
-    assert str(error.value.message) == "This referral has already been accepted."
+    assert str(error.value.message) == gettext("This referral has already been accepted.") == "该转诊已被接收。"
     assert Booking.objects.count() == 1 and Slot.objects.get(pk=other_slot.pk).booked == 0
     with pytest.raises(Conflict):
         actions.do_decline_referral(acting_user=users.county_doctor, referral_id=referral.pk, reason="床位已满")
