@@ -136,6 +136,7 @@ def run(args, engine: str) -> None:
     _device, token = actions.do_register_device(acting_user=doctor, name="bench")
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # Django's test client's host name
     client = Client()
+    client.get("/api/sync/rules")  # warm up: the first request imports every app's URLs and API (seconds)
     print(f"sync bench · {engine} · {machine()}")
     seconds, residents, pages, size = first_download(client, token)
     raw_seconds, raw_rows = raw_read(clinic_id)
