@@ -4,6 +4,7 @@ tell the platform (2503 register / 2504 end) after the commit."""
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from countyhealth.audit.log import record_change
@@ -35,6 +36,7 @@ def _facts(resident_ids, *, today) -> dict[int, list[BenefitFacts]]:
         key = (row["resident_id"], row["programme"])
         if key not in on_medication:  # the latest follow-up decides (Q3)
             on_medication[key] = bool(row["medications"]) and row["adherence"] != FollowUpVisit.Adherence.NONE
+    prescribed = _last_prescribed(resident_ids)
     insured = set(Resident.objects.filter(pk__in=resident_ids, id_number__isnull=False).exclude(id_number="")
                   .values_list("pk", flat=True))
     facts = defaultdict(list)
@@ -46,9 +48,23 @@ def _facts(resident_ids, *, today) -> dict[int, list[BenefitFacts]]:
             diagnosis_code=rules.DISEASE_CODES[programme] if row["diagnosis_date"] else None,
             diagnosis_confirmed_at_level=1 if row["diagnosis_date"] else None,
             on_medication_at_latest_followup=on_medication.get((resident_id, programme), False),
-            last_prescribed_on=None, enrolled=current, lost=row["status"] == Enrolment.Status.LOST,
+            last_prescribed_on=prescribed.get((resident_id, programme)), enrolled=current, lost=row["status"] == Enrolment.Status.LOST,
             institution_designated=True, institution_level=1, drug_on_regional_list=True))
     return facts
+
+
+def _last_prescribed(resident_ids) -> dict[tuple[int, str], object]:
+    """The last day a clinic prescription (not cancelled) held an antihypertensive / antidiabetic (Q3)."""
+    from countyhealth.clinic.models import PrescriptionItem
+
+    out = {}
+    for programme, flag in (("hypertension", "drug__antihypertensive"), ("diabetes", "drug__antidiabetic")):
+        rows = (PrescriptionItem.objects.filter(prescription__resident_id__in=resident_ids, **{flag: True})
+                .exclude(prescription__status="cancelled").values("prescription__resident_id")
+                .annotate(last=Max("prescription__issued_at")))
+        for row in rows:
+            out[row["prescription__resident_id"], programme] = timezone.localdate(row["last"])
+    return out
 
 
 def decide(facts: list[BenefitFacts]) -> tuple[list[str], list[dict]]:
@@ -127,10 +143,10 @@ def send_pending(limit: int = 5000) -> int:
             psn_no = adapter.query_person(certno=q.resident.id_number, institution_code=institution)["baseinfo"]["psn_no"]
             for disease in sorted(set(q.diseases) - set(q.sent)):
                 adapter.register_condition(psn_no=psn_no, code=codes[disease], begndate=q.since,
-                                           msgid=f"q{change.pk}-{codes[disease]}", institution_code=institution)
+                                           msgid=f"q{change.pk}-{change.at:%Y%m%d%H%M%S%f}-{codes[disease]}", institution_code=institution)
             for disease in sorted(set(q.sent) - set(q.diseases)):
                 adapter.end_condition(psn_no=psn_no, code=codes[disease], enddate=q.since,
-                                      msgid=f"q{change.pk}-end-{codes[disease]}", institution_code=institution)
+                                      msgid=f"q{change.pk}-{change.at:%Y%m%d%H%M%S%f}-end-{codes[disease]}", institution_code=institution)
         except adapter.Unavailable:
             break  # the platform is down: the next run sends the rest
         except adapter.Refused:

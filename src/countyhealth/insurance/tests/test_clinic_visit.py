@@ -50,3 +50,14 @@ def test_a_visit_still_open_cannot_be_settled(simulator, make_resident, users, c
     with pytest.raises(ActionError) as error:
         actions.do_presettle_visit(acting_user=users.village_doctor_a1, visit=Visit.objects.get(pk=visit.pk))
     assert error.value.code == "visit_not_ready"
+
+
+def test_a_clinic_prescription_counts_as_on_medication(simulator, make_resident, users, county):
+    """Q3: no follow-up recording drugs, but an antihypertensive prescribed at the clinic → qualified."""
+    doctor = users.village_doctor_a1
+    patient = insured(make_resident, county.village_a1)
+    hypertension_patient(patient, doctor, medications=())
+    assert actions.do_run_qualification(acting_user=users.township_doctor_a)["changed"] == 0
+    dispensed_visit(doctor, patient)
+    counts = actions.do_run_qualification(acting_user=users.township_doctor_a)
+    assert counts["changed"] == 1 and counts["sent"] == 1
