@@ -40,6 +40,15 @@ class Orthanc:
         return httpx.get(self.url.rstrip("/") + path, auth=(self.username, self.password), timeout=10)
 
 
+def _die_with_parent() -> None:
+    """Linux PR_SET_PDEATHSIG: Orthanc gets SIGTERM when the test process ends, even one that exits without
+    running atexit handlers (xdist workers)."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -57,7 +66,8 @@ def start() -> Orthanc:
     username, password, port = "countyhealth", secrets.token_urlsafe(16), _free_port()
     config = pacs_server.write_config(directory, port=port, username=username, password=password)
     log = (directory / "orthanc.log").open("w")
-    process = subprocess.Popen([binary, str(config)], stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen([binary, str(config)], stdout=log, stderr=subprocess.STDOUT,
+                               preexec_fn=_die_with_parent)
     server = Orthanc(f"http://127.0.0.1:{port}/", username, password, process, directory)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
