@@ -5,6 +5,7 @@ classification. A push cut after the server applied it is retried without loss o
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -112,7 +113,7 @@ def test_a_day_offline_then_sync_puts_every_record_on_the_platform(phone, page, 
     assert Contract.objects.get(resident__name="赵一平").signature.startswith("data:image/png;base64,")
 
     log_in("vd_a1")  # the PC side
-    page.goto(page.base_url + f"/publichealth/followups/{visits['钱二和'].pk}/")
+    page.goto(page.base_url + reverse("publichealth:followup-detail", args=[visits["钱二和"].pk]))
     expect(page.locator(".decision h2")).to_contain_text("控制不满意")
 
 
