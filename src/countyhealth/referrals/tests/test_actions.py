@@ -107,16 +107,13 @@ def test_full_journey_with_feedback_and_history(users, county, make_resident):
 
 def test_downward_referral_with_care_plan_announces_the_hook(users, county, make_resident):
     heard = []
-    hooks.listen("referrals.downward_referral_created", lambda **kw: heard.append(kw))
-    try:
+    with hooks.listening("referrals.downward_referral_created", lambda **kw: heard.append(kw)):
         patient = refer_up(users, county, make_resident).resident
         plan = {"programme": "hypertension", "next_followup_on": (timezone.localdate() + dt.timedelta(days=14)).isoformat(),
                 "notes": "氨氯地平 5mg qd"}
         down = actions.do_refer_down(acting_user=users.county_doctor, resident_id=patient.pk,
                                      to_org_id=county.clinic_a1.pk, reason="病情稳定，转回基层管理",
                                      discharge_summary="血压控制达标", care_plan=plan)
-    finally:
-        hooks._receivers["referrals.downward_referral_created"].clear()
     assert down.direction == "down" and down.care_plan == plan
     assert heard and heard[0]["referral"].pk == down.pk
     assert Notification.objects.filter(recipient=users.village_doctor_a1, kind="referrals.sent").exists()
