@@ -20,8 +20,13 @@ def bearer(raw: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
+PLATFORM_AUTH = [{"TokenAuth": []}, {"SessionAuth": []}]
+
+
 def mutations(with_body_only=False):
-    """Every state-changing API operation, with its path parameters filled in.
+    """Every state-changing API operation that users reach with the platform's session or token (not the
+    phone's device token, nor the unauthenticated phone login), with its path parameters filled in;
+    `with_body_only`: those taking a JSON body.
 
     Read from the published schema rather than by importing the API: accounts sits below the wiring layer."""
     from django.test import Client
@@ -30,7 +35,8 @@ def mutations(with_body_only=False):
     found = []
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            if method in UNSAFE and (not with_body_only or "requestBody" in operation):
+            takes_json = "application/json" in operation.get("requestBody", {}).get("content", {})
+            if method in UNSAFE and operation.get("security") == PLATFORM_AUTH and (not with_body_only or takes_json):
                 found.append((method, re.sub(r"\{[^}]+\}", "1", path)))
     assert found, "the API has no state-changing operation to test"
     return found
