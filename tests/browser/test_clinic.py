@@ -86,6 +86,6 @@ def test_village_doctor_sees_the_due_follow_up_prescribes_through_review_and_dis
     page.get_by_role("button", name="发药").click()
     expect(page.locator(".messages")).to_contain_text("已发药")
     expect(page.locator("#visit-status")).to_have_text("已发药")
-    expect(page.locator("#fees tfoot")).to_contain_text("¥9.85")  # 5.00 + 7 × 0.15 + 14 × 0.20
+    expect(page.locator("#fees tfoot")).to_contain_text("¥8.85")  # 5.00 + 7 × 0.15 + 14 × 0.20
     assert StockBatch.objects.get(batch_number="AML-1").quantity == 293
     page.screenshot(path=str(artifact("clinic-visit-dispensed")), full_page=True)

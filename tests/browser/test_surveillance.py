@@ -36,6 +36,7 @@ def test_doctor_reports_a_case_officer_approves_and_verifies_an_outbreak_signal(
     page.fill("#id_code", "J10")
     page.fill("#id_diagnosed_on", today.isoformat())
     page.get_by_role("button", name="录入诊断").click()
+    expect(page.locator(".messages")).to_contain_text("诊断已录入")
     page.locator("nav.mainnav").get_by_role("link", name="传染病").click()
     page.get_by_role("link", name="报告卡").first.click()
     row = page.locator("tbody tr", has_text="钱流感")
