@@ -144,6 +144,21 @@ class CopySink(_PresetIds):
         return ids
 
 
+def run_on_chosen_database(postgres: bool, run, name: str) -> None:
+    """Set Django up on a throwaway PostgreSQL cluster (`--postgres`) or a scratch SQLite file, then call
+    `run(database_label)`."""
+    if postgres:
+        from tests.support.pg import throwaway_postgres
+
+        with throwaway_postgres() as url:
+            setup_django(url)
+            run("PostgreSQL")
+    else:
+        data = tempfile.mkdtemp(prefix=f"countyhealth-bench-{name}-")
+        setup_django(f"sqlite:///{data}/bench.sqlite3", data)
+        run("SQLite (WAL)")
+
+
 def percentiles(samples_ms: list[float]) -> tuple[float, float, float]:
     ordered = sorted(samples_ms)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]

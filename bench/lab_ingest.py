@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._support import machine, percentiles, setup_django  # noqa: E402
+from bench._support import machine, percentiles, run_on_chosen_database  # noqa: E402
 
 PANEL = (("2823-3", "4.3", "mmol/L"), ("2951-2", "140", "mmol/L"), ("1558-6", "6.4", "mmol/L"),
          ("2160-0", "82", "µmol/L"), ("4548-4", "6.9", "%"))
@@ -67,18 +67,7 @@ def main() -> None:
     parser.add_argument("--critical", type=int, default=100)
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
-    if args.postgres:
-        from tests.support.pg import throwaway_postgres
-
-        with throwaway_postgres() as url:
-            setup_django(url)
-            run(args, "PostgreSQL")
-    else:
-        import tempfile
-
-        data = tempfile.mkdtemp(prefix="countyhealth-bench-lab-")
-        setup_django(f"sqlite:///{data}/bench.sqlite3", data)
-        run(args, "SQLite (WAL)")
+    run_on_chosen_database(args.postgres, lambda database: run(args, database), "lab")
 
 
 def run(args, database: str) -> None:

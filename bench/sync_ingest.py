@@ -19,14 +19,13 @@ gathered into one village doctor's clinic. Then:
 import argparse
 import json
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._support import machine, setup_django  # noqa: E402
+from bench._support import machine, run_on_chosen_database  # noqa: E402
 
 VILLAGE_SIZE = 2000
 
@@ -159,16 +158,7 @@ def main() -> None:
     parser.add_argument("--residents", type=int, default=5000)
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
-    if args.postgres:
-        from tests.support.pg import throwaway_postgres
-
-        with throwaway_postgres() as url:
-            setup_django(url)
-            run(args, "PostgreSQL")
-    else:
-        data = tempfile.mkdtemp(prefix="countyhealth-bench-sync-")
-        setup_django(f"sqlite:///{data}/bench.sqlite3", data)
-        run(args, "SQLite")
+    run_on_chosen_database(args.postgres, lambda database: run(args, database), "sync")
 
 
 if __name__ == "__main__":
