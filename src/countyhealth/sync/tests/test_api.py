@@ -3,6 +3,7 @@ token, malformed — applied once, refused with a reason, or rejected whole; nev
 
 import uuid
 
+import pytest
 from django.utils import timezone
 
 from countyhealth.audit.models import AccessLog, AuditLog
@@ -107,6 +108,9 @@ def test_resident_changed_on_pc_and_phone_comes_back_field_by_field(phone, users
     assert (hypertensive.name, hypertensive.phone) == ("王高亚", "13700000002")
 
 
+# Committed transactions: on PostgreSQL a change is handed out only once no older transaction is still running,
+# which inside one test transaction would never be the case.
+@pytest.mark.django_db(transaction=True)
 def test_download_then_changes_after_the_cursor(phone, users, county, hypertensive, make_resident):
     make_resident(county.village_b1, name="外村人")
     data = phone.get("/catchment").json()
