@@ -10,26 +10,15 @@ class FamilyDoctorConfig(AppConfig):
     def ready(self):
         from datetime import time
 
-        from django.db.models.signals import post_migrate
-
-        from countyhealth.core import chart, scheduler, timeline
+        from countyhealth.core import chart, reference_data, scheduler, timeline
 
         from . import timeline as contract_timeline
         from .tasks import expire_contracts
 
         # The service packages are reference data: put back after a flush (live-server tests) as after migrate.
-        post_migrate.connect(_restore_packages, sender=self, dispatch_uid="familydoctor.packages")
+        reference_data.restore_after_flush(self, "ServicePackage", "0002_service_packages", "add_packages")
         # Just after midnight, so the stored status agrees with the dates for the whole working day.
         scheduler.register("familydoctor.expire_contracts", expire_contracts, daily_at=time(0, 20))
         timeline.register("familydoctor", contract_timeline.provider, kinds=contract_timeline.KINDS)
         chart.register("familydoctor:resident-contracts", _("Family-doctor contract"), order=30)
 
-
-def _restore_packages(sender, using="default", **kwargs):
-    from importlib import import_module
-
-    from django.apps import apps
-
-    if apps.get_model("familydoctor", "ServicePackage").objects.using(using).exists():
-        return
-    import_module("countyhealth.familydoctor.migrations.0002_service_packages").add_packages(apps, None)
