@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from countyhealth.accounts.access import scope_for
 from countyhealth.accounts.models import User
+from countyhealth.core import forms as core_forms
 from countyhealth.orgs.models import Organisation, OrgType, Village
 
 from . import rules
@@ -18,17 +19,10 @@ ACTION_TO_FORM_FIELD = {"team_id": "team_doctor", "doctor_id": "doctor", "packag
                         "organisation_id": "organisation", "village_ids": "villages"}
 
 
-class ActionErrorsMixin:
-    def add_action_error(self, exc) -> None:
-        """Show an ActionError's field messages on the matching inputs, anything else above the form."""
-        if not exc.fields:
-            self.add_error(None, exc.message)
-        for name, messages in exc.fields.items():
-            target = ACTION_TO_FORM_FIELD.get(name, name)
-            if target == "team_doctor" and "team_doctor" not in self.fields:
-                target = "doctor"
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
+class ActionErrorsMixin(core_forms.ActionErrorsMixin):
+    def form_field_for(self, action_field: str) -> str:
+        target = ACTION_TO_FORM_FIELD.get(action_field, action_field)
+        return "doctor" if target == "team_doctor" and "team_doctor" not in self.fields else target
 
 
 class PackageChoiceField(forms.ModelMultipleChoiceField):

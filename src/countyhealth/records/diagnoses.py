@@ -17,6 +17,7 @@ from countyhealth.core import hooks
 from countyhealth.core.errors import ActionError, NotVisible
 from countyhealth.residents.models import Resident
 
+from .actions import NotAllowed
 from .models import Diagnosis, Icd10Code
 
 DIAGNOSED = "records.diagnosis_recorded"
@@ -24,13 +25,6 @@ DIAGNOSED = "records.diagnosis_recorded"
 DIAGNOSING_ROLES = {Role.VILLAGE_DOCTOR, Role.TOWNSHIP_DOCTOR, Role.COUNTY_DOCTOR, Role.ECG_READER,
                     Role.RADIOLOGIST}
 SEARCH_LIMIT = 20
-
-
-class NotAllowed(ActionError):
-    status = 403
-
-    def __init__(self):
-        super().__init__(_("Your role does not allow recording diagnoses."), code="forbidden")
 
 
 def normalise_code(code: str) -> str:
@@ -42,7 +36,7 @@ def do_record_diagnosis(*, acting_user, resident_id: int, code: str, diagnosed_o
                         note: str = "") -> Diagnosis:
     """Record a diagnosis. Runs inside a caller's transaction (a clinic visit) as well as on its own."""
     if acting_user.role not in DIAGNOSING_ROLES or acting_user.organisation_id is None:
-        raise NotAllowed()
+        raise NotAllowed(_("Your role does not allow recording diagnoses."))
     resident = Resident.objects.visible_to(acting_user).filter(pk=resident_id, is_active=True).first()
     if resident is None:
         raise NotVisible()

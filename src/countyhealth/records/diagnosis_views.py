@@ -13,24 +13,18 @@ from django.utils.translation import gettext_lazy
 from countyhealth.accounts.access import get_visible_or_404
 from countyhealth.audit import log as audit
 from countyhealth.core.errors import ActionError, NotVisible
+from countyhealth.core.forms import ActionErrorsMixin
 from countyhealth.residents.models import Resident
 
 from . import diagnoses
 
 
-class DiagnosisForm(forms.Form):
+class DiagnosisForm(ActionErrorsMixin, forms.Form):
     code = forms.CharField(label=gettext_lazy("ICD-10 code"), max_length=16,
                            help_text=gettext_lazy("Type a code, a Chinese name or pinyin initials, then pick."))
     diagnosed_on = forms.DateField(label=gettext_lazy("Date of diagnosis"),
                                    widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
-
-    def add_action_error(self, exc: ActionError):
-        if not exc.fields:
-            self.add_error(None, exc.message)
-        for name, texts in exc.fields.items():
-            for text in texts:
-                self.add_error(name if name in self.fields else None, text)
 
 
 @login_required

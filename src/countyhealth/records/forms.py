@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from countyhealth.accounts.access import scope_for
 from countyhealth.accounts.models import User
 from countyhealth.core.codes import choices, label
+from countyhealth.core.forms import ActionErrorsMixin
 from countyhealth.residents.models import Resident
 
 from . import rules
@@ -234,7 +235,7 @@ class HealthCheckForm(RecordForm):
         return data
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(ActionErrorsMixin, forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=Resident.Status.choices)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False,
                              help_text=_("Required for lost to follow-up and for returning a record to active."))
@@ -242,13 +243,6 @@ class StatusChangeForm(forms.Form):
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     death_cause = forms.CharField(label=_("Cause of death"), max_length=200, required=False)
     destination = forms.CharField(label=_("Moved to"), max_length=200, required=False)
-
-    def add_action_error(self, exc) -> None:
-        if not exc.fields:
-            self.add_error(None, exc.message)
-        for name, messages in exc.fields.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
 
 
 def display_value(f: models.Field, value) -> str | list[str]:

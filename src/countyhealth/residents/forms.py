@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from countyhealth.core.codes import ETHNICITY, SEX, choices
+from countyhealth.core.forms import ActionErrorsMixin
 
 from .actions import ResidentData
 from .models import Household, Resident
@@ -23,7 +24,7 @@ def _optional_int(value) -> int | None:
         return None
 
 
-class ResidentForm(forms.Form):
+class ResidentForm(ActionErrorsMixin, forms.Form):
     # Name and village are required by the action, which reports them together with the identity checks;
     # a form-level "required" would hide those until the user had fixed these two.
     name = forms.CharField(label=pgettext_lazy("resident", "Name"), max_length=50, required=False)
@@ -75,14 +76,8 @@ class ResidentForm(forms.Form):
             household_address=d["household_address"],
         )
 
-    def add_action_error(self, exc) -> None:
-        """Show an ActionError's field messages on the matching inputs, anything else above the form."""
-        if not exc.fields:
-            self.add_error(None, exc.message)
-        for name, messages in exc.fields.items():
-            target = ACTION_TO_FORM_FIELD.get(name, name)
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
+    def form_field_for(self, action_field: str) -> str:
+        return ACTION_TO_FORM_FIELD.get(action_field, action_field)
 
     @classmethod
     def initial_for(cls, resident: Resident) -> dict:
