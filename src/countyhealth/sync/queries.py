@@ -124,12 +124,29 @@ def format_cursor(txid: int, seq: int) -> str:
     return f"{txid}.{seq}"
 
 
+# The oldest transaction still running that may write this database's change log: the snapshot's in-progress
+# transactions, less those pg_stat_activity shows working in another database of the cluster (they cannot write
+# here, and a long one elsewhere must not hold the phones back). A transaction that ends between the snapshot and
+# the pg_stat_activity read stays counted, which only delays its changes to the next pull. No in-progress
+# transaction: the snapshot's xmax (every id below it has ended).
+HORIZON_SQL = """
+WITH s AS (SELECT pg_current_snapshot() AS snap)
+SELECT COALESCE(
+    (SELECT min(x::text::bigint) FROM s, pg_snapshot_xip(s.snap) AS x
+     WHERE x::text::bigint % 4294967296 NOT IN (
+         SELECT backend_xid::text::bigint FROM pg_stat_activity
+         WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database())),
+    (SELECT pg_snapshot_xmax(snap)::text::bigint FROM s))
+"""
+
+
 def _horizon() -> int | None:
-    """PostgreSQL: the oldest transaction still running; changes of it or later are not handed out yet."""
+    """PostgreSQL: the oldest transaction of this database still running; changes of it or later are not handed
+    out yet."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cur:
-        cur.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        cur.execute(HORIZON_SQL)
         return cur.fetchone()[0]
 
 
