@@ -204,3 +204,6 @@ ORTHANC_USERNAME = env.str("ORTHANC_USERNAME", default="")
 ORTHANC_PASSWORD = env.str("ORTHANC_PASSWORD", default="")
 ORTHANC_TIMEOUT = env.float("ORTHANC_TIMEOUT", default=10.0)
 IMAGING_UPLOAD_MAX_MB = env.int("IMAGING_UPLOAD_MAX_MB", default=500)
+# Where Orthanc's DICOMweb plugin answers (its "DicomWeb": {"Root": …}); the platform stores over STOW-RS and queries
+# over QIDO-RS there, and proxies WADO-RS to browsers at /imaging/dicom-web/.
+ORTHANC_DICOMWEB_ROOT = env.str("ORTHANC_DICOMWEB_ROOT", default="/dicom-web/")
