@@ -3,7 +3,10 @@
 NeuroKit2 does the signal processing: `ecg_clean` (0.5 Hz high-pass, power-line) on a lead combination,
 `ecg_peaks` for the R peaks once for all leads, and `ecg_delineate` (discrete wavelet method) on the median beat
 of the 12 leads tiled five times — delineating one clean median beat instead of every beat of every lead is what
-keeps the analysis near 30 ms instead of NeuroKit2's full `ecg_process` per lead. Intervals come from that
+keeps the analysis near 30 ms instead of NeuroKit2's full `ecg_process` per lead. The median beat spans exactly one
+median RR interval (cut in the T–P segment), so the tiles join into a periodic signal at the patient's own rate: a
+fixed window longer than the RR would carry the next beat's P wave and QRS into each tile, and at fast rates the
+delineator would take them for the T wave (QT 430 ms and a false long-QTc candidate at 110–150/min). Intervals come from that
 delineation; ST deviation per lead is read on each lead's median beat against the PR-segment baseline, at the
 J point (QRS offset) and at J+60 ms. Clinical thresholds live in `rules.py`.
 """
@@ -20,7 +23,9 @@ from .formats import LEADS, Recording
 
 RATE = 500  # Hz: every recording is analysed at 500 Hz
 QUIET_FRACTION = 0.15  # QRS edges: spatial velocity below this share of its QRS peak
-BEFORE, AFTER = 0.3, 0.5  # s around each R peak in the median beat
+BEFORE = 0.4  # s before each R peak in the median beat, at most (less at fast rates: see `_window`)
+BEFORE_SHARE = 0.4  # of the RR interval: where the T–P segment lies at any rate
+AFTER = 0.7  # s after the R peak, at most: past the T wave at slow rates, and enough beats fit in 10 s at 30/min
 TILES = 5  # NeuroKit2's delineation needs a few beats
 
 
@@ -89,20 +94,19 @@ def analyse(rec: Recording, *, sex: str | None = None, age: int | None = None) -
         return result | _empty(quality, reason="no_beats", sex=sex, age=age)
     rr = np.diff(peaks) / RATE * 1000
     heart_rate = round(60000 / float(np.mean(rr)))
-    before, after = int(BEFORE * RATE), int(AFTER * RATE)
+    before, after = _window(rr)
     inner = [p for p in peaks if p - before >= 0 and p + after <= raw.shape[1]]
     if not inner:
         return result | _empty(quality, reason="no_beats", sex=sex, age=age)
     # The median over beats removes beat-to-beat noise; every lead shares the same R-peak times.
     beats = np.stack([clean[:, p - before:p + after] for p in inner])  # beats × leads × samples
     median = np.median(beats, axis=0)
-    p_on, qrs_on, qrs_off, t_off = _fiducials(median)
+    p_on, qrs_on, qrs_off, t_off = _fiducials(median, before)
     qrs_ms = _ms(qrs_off - qrs_on) if qrs_on is not None and qrs_off is not None else None
     pr_ms = _ms(qrs_on - p_on) if qrs_on is not None and p_on is not None else None
     qt_ms = _ms(t_off - qrs_on) if qrs_on is not None and t_off is not None else None
-    rr_s = float(np.mean(rr)) / 1000
-    qtc_b = round(qt_ms / math.sqrt(rr_s)) if qt_ms else None
-    qtc_f = round(qt_ms / rr_s ** (1 / 3)) if qt_ms else None
+    qtc_b = rules.qtc_bazett(qt_ms, float(np.mean(rr)))
+    qtc_f = rules.qtc_fridericia(qt_ms, float(np.mean(rr)))
     st_j, st_60 = {}, {}
     if qrs_on is not None and qrs_off is not None:
         base_from, base_to = max(0, qrs_on - int(0.03 * RATE)), max(1, qrs_on - int(0.005 * RATE))
@@ -127,39 +131,63 @@ def analyse(rec: Recording, *, sex: str | None = None, age: int | None = None) -
     return result | measures | decision
 
 
-def _fiducials(median: np.ndarray):
+def _window(rr_ms: np.ndarray) -> tuple[int, int]:
+    """Samples before and after the R peak of one median beat: together one median RR interval (at most
+    BEFORE + AFTER, at slow rates, where the cut then lies in the long T–P segment)."""
+    period = int(round(float(np.median(rr_ms)) * RATE / 1000))
+    before = min(int(BEFORE * RATE), int(BEFORE_SHARE * period))
+    return before, min(period - before, int(AFTER * RATE))
+
+
+def _fiducials(median: np.ndarray, centre: int):
     """P onset, QRS onset and offset (J point), T offset, as samples of the median beat.
 
     NeuroKit2's `ecg_delineate` (prominence method) on the median beat of the lead with the largest QRS, tiled
-    TILES times, gives P onset, T offset and the Q and S peaks. The QRS edges are then taken on the spatial
-    velocity of all 12 median beats (sum of absolute slopes): the last quiet sample before the Q peak and the
-    first after the S peak, which is where the J point lies on every lead at once.
+    TILES times, gives P onset, T offset and the Q and S peaks. Each tile is the beat followed by as long a ramp
+    of baseline (from its last sample back to its first): the delineator searches each beat from halfway to the
+    previous R peak to halfway to the next, so it then sees this beat's P–QRS–T whole and nothing of its
+    neighbours — without the ramp, the search stopped at RR/2 after the R peak and cut the T wave at fast rates.
+    The QRS edges are then taken on the spatial velocity of all 12 median beats (sum of absolute slopes): the last
+    quiet sample before the Q peak and the first after the S peak, which is where the J point lies on every lead
+    at once. `centre` is the R peak's sample.
     """
-    centre = int(BEFORE * RATE)
     window = slice(centre - int(0.06 * RATE), centre + int(0.06 * RATE))
     lead = int(np.argmax(np.ptp(median[:, window], axis=1)))
     beat = median[lead]
     if beat[centre] < 0:  # NeuroKit2 expects an upright R
         beat = -beat
-    tiled = np.tile(beat, TILES)
-    rpeaks = np.arange(TILES) * len(beat) + centre
+    length = len(beat)
+    tile = np.concatenate([beat, np.linspace(beat[-1], beat[0], length)])
+    tiled = np.tile(tile, TILES)
+    rpeaks = np.arange(TILES) * len(tile) + centre
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            _signals, waves = nk.ecg_delineate(tiled, rpeaks=rpeaks, sampling_rate=RATE, method="prominence")
+            _signals, waves = nk.ecg_delineate(tiled, rpeaks=rpeaks, sampling_rate=RATE, method="prominence",
+                                               typical_st_segment=_typical_st_ms(length))
         except (ValueError, IndexError):
             waves = {}
-    p_on, q_peak, s_peak, t_off = (_point(waves, key, 2, len(beat)) for key in
+    p_on, q_peak, s_peak, t_off = (_point(waves, key, 2, len(tile)) for key in
                                    ("ECG_P_Onsets", "ECG_R_Onsets", "ECG_R_Offsets", "ECG_T_Offsets"))
     velocity = np.sum(np.abs(np.diff(median, axis=1)), axis=0)
     quiet = QUIET_FRACTION * float(velocity[window].max())
     limit = int(0.06 * RATE)
-    q_peak = q_peak if q_peak is not None else centre - int(0.02 * RATE)
-    s_peak = s_peak if s_peak is not None else centre + int(0.02 * RATE)
+    q_peak = q_peak if q_peak is not None and 0 < q_peak < centre else centre - int(0.02 * RATE)
+    s_peak = s_peak if s_peak is not None and centre < s_peak < length - 1 else centre + int(0.02 * RATE)
     qrs_on = next((i for i in range(q_peak, max(0, q_peak - limit), -1) if velocity[i] < quiet), q_peak - limit)
     qrs_off = next((i for i in range(s_peak, min(len(velocity), s_peak + limit)) if velocity[i] < quiet),
                    s_peak + limit)
+    # A P onset after the QRS or a T end before it, or either in the ramp, is a misplaced fiducial: not measured.
+    p_on = p_on if p_on is not None and 0 <= p_on < qrs_on else None
+    t_off = t_off if t_off is not None and qrs_off < t_off < length else None
     return p_on, qrs_on, qrs_off, t_off
+
+
+def _typical_st_ms(length: int) -> float:
+    """NeuroKit2 looks for the T peak from 150 ms after the S wave, a resting-rate figure; the ST segment shortens
+    with the RR interval (about as √RR, as in Bazett's formula), so at 120/min the T peak comes ~130 ms after S
+    and would be missed. `length` is the median beat: one RR interval, or less at slow rates."""
+    return 150 * min(1.0, math.sqrt(length / RATE))
 
 
 def _axis(median: np.ndarray, qrs_on, qrs_off) -> int | None:

@@ -7,6 +7,7 @@
 - Worklist urgency (§4): HR < 40 or > 150 /min, suspected STEMI, or any critical candidate.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -88,6 +89,20 @@ RHYTHM_LABELS = {
     "regular_no_p": _("Regular rhythm, no P wave found"),
     "wide_complex_tachycardia": _("Wide-complex tachycardia (suspected VT)"), "undetermined": _("Undetermined"),
 }
+
+# ---- Corrected QT --------------------------------------------------------------------------------------------
+
+
+def qtc_bazett(qt_ms: int | None, rr_ms: float) -> int | None:
+    """Bazett (1920): QT / √RR, RR in seconds. It over-corrects at fast rates (a normal QT of 290 ms at 120/min
+    gives ~410 ms); the long-QTc candidate still uses it, as critical-values.md §4 specifies."""
+    return None if not qt_ms else round(qt_ms / math.sqrt(rr_ms / 1000))
+
+
+def qtc_fridericia(qt_ms: int | None, rr_ms: float) -> int | None:
+    """Fridericia (1920): QT / ∛RR, RR in seconds; shown beside Bazett for the reader."""
+    return None if not qt_ms else round(qt_ms / (rr_ms / 1000) ** (1 / 3))
+
 
 # ---- ECG critical candidates (design §4) and worklist urgency ----------------------------------------------
 

@@ -23,10 +23,12 @@ LEAD_GAINS = {"I": 0.6, "II": 1.0, "V1": -0.5, "V2": 0.4, "V3": 0.7, "V4": 1.1, 
 
 
 def synthesise(heart_rate: float = 70, *, duration: float = 10, sampling_rate: int = 500,
-               st_mv: dict | None = None, seed: int = 0, noise: float = 0.0) -> Recording:
+               st_mv: dict | None = None, seed: int = 0, noise: float = 0.0, t_angle: float = 100) -> Recording:
+    """`t_angle`: the T wave's phase in ECGSYN's cycle (degrees; its default 100): a larger angle moves the T wave
+    later, giving a long QT at any rate."""
     base = nk.ecg_simulate(duration=duration, sampling_rate=sampling_rate, heart_rate=heart_rate,
                            heart_rate_std=0.5, method="ecgsyn", random_state=seed, noise=0,
-                           bi=(0.25, 0.06, 0.08, 0.06, 0.4))
+                           ti=(-70, -15, 0, 15, t_angle), bi=(0.25, 0.06, 0.08, 0.06, 0.4))
     base = base - np.median(base)
     _signals, info = nk.ecg_peaks(nk.ecg_clean(base, sampling_rate=sampling_rate), sampling_rate=sampling_rate)
     peaks = np.asarray(info["ECG_R_Peaks"], dtype=int)

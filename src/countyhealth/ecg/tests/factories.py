@@ -5,9 +5,9 @@ from functools import lru_cache
 from countyhealth.ecg.formats import writers
 
 
-@lru_cache(maxsize=16)
-def recording(heart_rate=72, st=(), seed=1):
-    return writers.synthesise(heart_rate, st_mv=dict(st), seed=seed)
+@lru_cache(maxsize=32)
+def recording(heart_rate=72, st=(), seed=1, t_angle=100):
+    return writers.synthesise(heart_rate, st_mv=dict(st), seed=seed, t_angle=t_angle)
 
 
 def ecg_file(fmt="csv", heart_rate=72, st=(), seed=1) -> bytes:

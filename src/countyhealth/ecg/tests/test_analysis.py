@@ -35,6 +35,22 @@ def test_injected_st_elevation_is_urgent_stemi():
     assert plain["stemi"] == "NO_STE_CRITERIA" and not plain["urgent"]
 
 
+def test_fast_rhythm_measures_its_own_t_wave():
+    """At 120/min the median beat once spanned 800 ms, carrying the next beat's P wave and QRS, which the
+    delineator took for the T wave: QT 418 ms, QTc 591 ms, a false long-QTc candidate."""
+    fast = analyse(recording(120), sex="M", age=60)
+    assert abs(fast["heart_rate"] - 120) <= 2 and 250 <= fast["qt_ms"] <= 320 and 100 <= fast["pr_ms"] <= 180
+    assert fast["qtc_bazett_ms"] < 550 and "long_qtc" not in fast["reasons"]
+    # A later T wave at the same rate is measured later (the T end is no longer cut at half the RR interval).
+    later = analyse(recording(120, t_angle=120), sex="M", age=60)
+    assert later["qt_ms"] >= fast["qt_ms"] + 20
+
+
+def test_long_qt_is_a_candidate():
+    result = analyse(recording(60, t_angle=160), sex="M", age=60)
+    assert result["qtc_bazett_ms"] >= 550 and "long_qtc" in result["reasons"]
+
+
 def test_real_dicom_ecg():
     result = analyse(decode(open(get_testdata_file("waveform_ecg.dcm"), "rb").read()), sex="F", age=50)
     assert 50 <= result["heart_rate"] <= 75 and result["quality"] == []

@@ -58,6 +58,14 @@ def test_critical_candidate_boundaries(measures, code, hit):
     assert (code in candidates(**measures)) is hit
 
 
+@pytest.mark.parametrize(("qt_ms", "qtc", "hit"), [(388, 549, False), (389, 550, True)])
+def test_long_qtc_boundary_at_120_per_minute(qt_ms, qtc, hit):
+    """Row 18 at 120/min (RR 500 ms): Bazett over-corrects at fast rates, and the candidate follows Bazett."""
+    assert rules.qtc_bazett(qt_ms, 500) == qtc
+    assert ("long_qtc" in candidates(heart_rate=120, qtc_bazett_ms=rules.qtc_bazett(qt_ms, 500))) is hit
+    assert rules.qtc_fridericia(qt_ms, 500) < 500
+
+
 @pytest.mark.parametrize(("rate", "urgent"), [(39, True), (40, False), (150, False), (151, True)])
 def test_worklist_urgency_by_rate(rate, urgent):
     m = {"heart_rate": rate, "qrs_ms": 90, "rr_max_ms": 1000, "rr_min_ms": 900, "qtc_bazett_ms": 420,
