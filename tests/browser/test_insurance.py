@@ -27,7 +27,8 @@ def test_village_doctor_settles_a_visit_with_the_two_disease_benefit(page, log_i
     actions.do_run_qualification(acting_user=users.township_doctor_a)
     dispensed_visit(doctor, patient)
 
-    page.context.set_default_timeout(30_000)  # the live server's first request imports every app
+    page.context.set_default_timeout(30_000)  # slow shared machines
+    page.goto(page.base_url + "/accounts/login/", timeout=90_000)  # the first request imports every app's URLs
     log_in(doctor.username)
     page.goto(page.base_url + "/insurance/")
     page.get_by_role("row", name="王建国").get_by_role("button", name="预结算").click()

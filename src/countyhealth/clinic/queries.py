@@ -89,6 +89,19 @@ def order_link(kind: str) -> str:
     return _url(names[kind]) if kind in names else ""
 
 
+def settlement_links(visit: Visit) -> dict[str, str]:
+    """Where the insurance module settles this visit, or shows its settlement (linked by URL name: the insurance
+    app sits above the clinic and is never imported here)."""
+    if visit.status == "dispensed":
+        return {"settle": _url("insurance:visit-presettle", visit.pk)}
+    prefix = "insurance:"
+    if visit.status in ("settled", "closed") and visit.settlement_ref.startswith(prefix):
+        ref = visit.settlement_ref[len(prefix):]
+        if ref.isdigit():
+            return {"settlement": _url("insurance:settlement-detail", int(ref))}
+    return {}
+
+
 def stock_summary(user, *, organisation_id: int, text: str = "", today: date):
     """Drugs with their usable quantity at one institution (one grouped query)."""
     drugs = Drug.objects.filter(is_active=True)

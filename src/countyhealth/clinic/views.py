@@ -121,6 +121,7 @@ def _workspace(request, visit, status=200, **forms):
         "prescription_form": forms.get("prescription_form") or PrescriptionForm(),
         "findings": forms.get("findings") or [],
         "cancel_form": CancelVisitForm(),
+        "insurance": queries.settlement_links(visit),
     }
     return render(request, "clinic/visit_detail.html", context, status=status)
 
