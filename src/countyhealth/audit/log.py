@@ -30,6 +30,22 @@ def record_change(user, action: str, obj=None, *, resident_id=None, detail: dict
     return row
 
 
+def record_changes(user, action: str, entries) -> list[AuditLog]:
+    """Many changes of one kind in one INSERT (a batch of lab results); `entries` are (obj, resident_id,
+    detail) triples. Each row is announced like `record_change`'s."""
+    user_id, username, org_id = _who(user)
+    address = client_address.get()
+    rows = AuditLog.objects.bulk_create([
+        AuditLog(user_id=user_id, username=username, org_id=org_id, resident_id=resident_id, client_address=address,
+                 action=action, object_type=obj._meta.label_lower if obj is not None else "",
+                 object_id=str(obj.pk) if obj is not None else "", detail=detail or {})
+        for obj, resident_id, detail in entries
+    ])
+    for row in rows:
+        hooks.announce("audit.change_recorded", row=row)
+    return rows
+
+
 def record_denied(user, what: str, lookup: dict, *, resident_id=None) -> AuditLog:
     """An attempt to reach an existing object out of the user's scope."""
     return record_change(
