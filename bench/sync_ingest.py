@@ -10,14 +10,17 @@ gathered into one village doctor's clinic. Then:
 * first download — `GET /api/sync/catchment` pages of 500 with the device's bearer token (Django's test
   client: the whole HTTP stack minus the socket), until the last page. Baseline: one raw query reading the
   same residents' rows.
-* ingest — hypertension follow-ups queued on the phone, pushed as `POST /api/sync/push` batches of 200, each
-  mutation in its own transaction through `publichealth.actions.do_record_followup` (validation, rules,
-  audit, change log, mutation row). Then the same batches replayed (answered from the stored results).
-  Baseline: the same number of follow-up rows written with one bulk_create.
+* ingest — hypertension and diabetes follow-ups queued on the phone (a round a week over the village's
+  chronic patients), pushed as `POST /api/sync/push` batches of 200: one transaction per push, follow-ups
+  validated and classified by the publichealth rules and written in bulk (`sync/ingest.py`: visits, enrolment
+  updates, audit rows, change log, mutation rows); referrals through `do_record_followup` one by one. Then the
+  same batches replayed (answered from the stored results). Baseline: the same number of follow-up rows
+  written with one bulk_create. `--profile` prints cProfile's top costs of one extra push of the queue.
 """
 
 import argparse
 import json
+import os
 import sys
 import time
 import uuid
@@ -54,6 +57,10 @@ def gather_village():
     return doctor, clinic_id
 
 
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def first_download(client, token):
     pages, after, residents, size = 0, "", 0, 0
     started = time.perf_counter()
@@ -80,19 +87,34 @@ def raw_read(clinic_id):
 
 
 def followup_mutations(doctor, count):
+    """A queue of routine follow-ups: every chronic patient of the village in turn, a round a week (the last
+    round today), blood pressure mostly controlled and one visit in nine above target, as a village doctor's
+    days go; the rules refer a patient after two uncontrolled visits in a row."""
+    from datetime import timedelta
+
     from django.utils import timezone
 
     from countyhealth.publichealth.models import Enrolment
 
-    today = timezone.localdate().isoformat()
+    today = timezone.localdate()
     people = list(Enrolment.objects.current().filter(catchment_org_id=doctor.organisation_id,
-                                                     programme="hypertension").values_list("resident_id", flat=True))
+                                                     programme__in=["hypertension", "diabetes"])
+                  .values_list("resident_id", "programme", "enrolled_on"))
     if not people:
-        raise SystemExit("no hypertension enrolments in the village; seed more residents")
-    return [{"id": str(uuid.uuid4()), "kind": "followup", "payload": {
-        "resident": people[i % len(people)], "programme": "hypertension", "client_id": str(uuid.uuid4()),
-        "data": {"visit_date": today, "mode": "home", "sbp": 120 + i % 60, "dbp": 70 + i % 30}}}
-        for i in range(count)], len(people)
+        raise SystemExit("no chronic enrolments in the village; seed more residents")
+    rounds = -(-count // len(people))
+    queue = []
+    for i in range(count):
+        resident, programme, enrolled_on = people[i % len(people)]
+        day = max(today - timedelta(weeks=rounds - 1 - i // len(people)), enrolled_on)
+        high = i % 9 == 0
+        data = {"visit_date": day.isoformat(), "mode": "home", "sbp": 150 if high else 112 + i % 25,
+                "dbp": 95 if high else 70 + i % 15}
+        if programme == "diabetes":
+            data["fpg"] = "8.1" if high else f"{5.2 + (i % 10) / 10:.1f}"
+        queue.append({"id": str(uuid.uuid4()), "kind": "followup", "payload": {
+            "resident": resident, "programme": programme, "client_id": str(uuid.uuid4()), "data": data}})
+    return queue, len(people)
 
 
 def push_all(client, token, mutations, batch=200):
@@ -122,11 +144,24 @@ def bulk_baseline(count):
     return time.perf_counter() - started
 
 
+def profiled(fn, top=30) -> None:
+    """cProfile of one push of the whole queue, top costs by own time and by cumulative time (stderr)."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.runcall(fn)
+    stats = pstats.Stats(profile, stream=sys.stderr).strip_dirs()
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+
+
 def run(args, engine: str) -> None:
     from django.conf import settings
     from django.test import Client
 
     from countyhealth.demo.seed import seed_county
+    from countyhealth.referrals.models import Referral
     from countyhealth.sync import actions
 
     print(f"seeding {args.residents:,} residents with programmes…", file=sys.stderr, flush=True)
@@ -140,16 +175,22 @@ def run(args, engine: str) -> None:
     seconds, residents, pages, size = first_download(client, token)
     raw_seconds, raw_rows = raw_read(clinic_id)
     print(f"  first download: {residents:,} residents in {pages} pages, {size / 1e6:.1f} MB: {seconds:.2f} s "
-          f"(target < 5 s)")
+          f"(target < 5 s) · load {load()}")
     print(f"  baseline raw read of the same residents' rows: {raw_rows:,} in {raw_seconds * 1000:.0f} ms")
     mutations, people = followup_mutations(doctor, args.mutations)
+    if args.profile:
+        profiled(lambda: push_all(client, token, mutations))
+        mutations, people = followup_mutations(doctor, args.mutations)
+    referred = Referral.objects.filter(source__startswith="publichealth.followupvisit:").count()
     seconds, statuses = push_all(client, token, mutations)
-    print(f"  ingest: {len(mutations):,} follow-up mutations ({people} residents) in {seconds:.2f} s: "
-          f"{len(mutations) / seconds:,.0f} mutations/s (target ≥ 2,000) {statuses}")
+    referred = Referral.objects.filter(source__startswith="publichealth.followupvisit:").count() - referred
+    print(f"  ingest: {len(mutations):,} follow-up mutations ({people} enrolments) in {seconds:.2f} s: "
+          f"{len(mutations) / seconds:,.0f} mutations/s (target ≥ 2,000) {statuses}, {referred} referred "
+          f"(those go through the action one by one) · load {load()}")
     seconds, statuses = push_all(client, token, mutations)
-    print(f"  replay of the same mutations: {len(mutations) / seconds:,.0f} mutations/s {statuses}")
+    print(f"  replay of the same mutations: {len(mutations) / seconds:,.0f} mutations/s {statuses} · load {load()}")
     bulk = bulk_baseline(len(mutations))
-    print(f"  baseline bulk_create of {len(mutations):,} follow-up rows: {len(mutations) / bulk:,.0f} rows/s")
+    print(f"  baseline bulk_create of {len(mutations):,} follow-up rows: {len(mutations) / bulk:,.0f} rows/s · load {load()}")
 
 
 def main() -> None:
@@ -157,6 +198,7 @@ def main() -> None:
     parser.add_argument("--mutations", type=int, default=2000)
     parser.add_argument("--residents", type=int, default=5000)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="profile one extra push of the queue first")
     args = parser.parse_args()
     run_on_chosen_database(args.postgres, lambda database: run(args, database), "sync")
 

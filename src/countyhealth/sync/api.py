@@ -12,7 +12,7 @@ from countyhealth.audit import log as audit
 from countyhealth.core.pagination import paginate
 from countyhealth.residents.queries import villages_for
 
-from . import actions, queries
+from . import actions, ingest, queries
 from .auth import device_auth
 from .models import Device
 from .rules_data import rules_payload
@@ -79,12 +79,9 @@ def changes(request, cursor: str):
 
 @router.post("/push", auth=device_auth, summary="Apply the phone's queued changes, each once")
 def push(request, payload: PushIn):
-    results = []
-    for item in payload.mutations:
-        outcome = actions.apply_mutation(device=request.auth, mutation_id=item.id, kind=item.kind,
-                                         payload=item.payload)
-        results.append({"id": str(item.id), **outcome})
-    return {"results": results}
+    outcomes = ingest.apply_push(device=request.auth, items=payload.mutations)
+    return {"results": [{"id": str(item.id), **outcome} for item, outcome in zip(payload.mutations, outcomes,
+                                                                                 strict=True)]}
 
 
 @router.get("/devices", response=list[DeviceOut], summary="Registered phones (administrators: their area's)")

@@ -1,5 +1,6 @@
 """One handler per kind of phone change. Each validates the payload's shape (pydantic), resolves the phone's
-ids, and calls the domain action — the same rules as the PC. Runs inside `apply_mutation`'s transaction."""
+ids, and calls the domain action — the same rules as the PC. Runs inside a savepoint of the push's transaction
+(`ingest.apply_one`); follow-ups usually take the bulk path of `ingest.FollowUps`, which reuses their shapes."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -82,7 +83,7 @@ class FollowUpPayload(ResidentRef):
     data: FollowUpData
 
 
-def _decision_result(visit) -> dict:
+def decision_result(visit) -> dict:
     return {
         "status": "applied", "server_id": visit.pk, "client_id": str(visit.client_uuid),
         "resident": visit.resident_id, "follow_up_class": visit.follow_up_class,
@@ -97,7 +98,7 @@ def record_followup(user, device, payload: dict) -> Outcome:
     rid = resident_id_of(user, p)
     visit = publichealth.do_record_followup(acting_user=user, resident_id=rid, programme=p.programme,
                                             data=p.data.model_dump(), client_uuid=p.client_id)
-    return Outcome(_decision_result(visit), visit.resident_id, visit.pk)
+    return Outcome(decision_result(visit), visit.resident_id, visit.pk)
 
 
 class ChildVisitData(Shape):

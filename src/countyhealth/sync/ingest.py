@@ -1,0 +1,361 @@
+"""Apply one push's batch in one transaction, with the guarantees of one mutation at a time.
+
+* The device row is locked first, so two pushes of the same phone run one after the other and a replayed
+  mutation id is always answered from its stored result (one `IN` query for the whole batch).
+* Every kind but the follow-up runs its domain action in its own savepoint: a refusal rolls back only that
+  mutation, never half of it.
+* Follow-ups — the bulk of a day's work — are validated and classified first, all in memory, with the
+  residents, enrolments, earlier visits and saved client ids read in one query each; then the accepted ones are
+  written with one INSERT per table (visits, enrolment updates, audit rows, mutation rows, change log). A refused
+  follow-up writes nothing. A follow-up the rules send to a referral, or one dated on or before a visit this
+  batch cannot see in memory, goes through `publichealth.do_record_followup` in its own savepoint after the
+  bulk write, with the later follow-ups of the same enrolment, so each is classified against its true
+  previous visit.
+
+The classification is the publichealth rules' own (`rules.classify_visit`, `validate_followup`); the row a
+follow-up writes mirrors `do_record_followup`, which `test_ingest` checks field by field."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+from pydantic import ValidationError
+
+from countyhealth.accounts.roles import EDITS_RESIDENTS
+from countyhealth.audit import log as audit
+from countyhealth.core.errors import ActionError, NotVisible
+from countyhealth.publichealth import actions as publichealth
+from countyhealth.publichealth import rules
+from countyhealth.publichealth.models import Enrolment, FollowUpVisit
+from countyhealth.publichealth.rules import NextAction, Programme, VisitMode
+from countyhealth.publichealth.rules.measures import glucose_mmol
+from countyhealth.residents.models import Resident
+
+from . import changes, mutations
+from .models import Device, Mutation
+
+CHRONIC = (Programme.HYPERTENSION, Programme.DIABETES)
+FACE_TO_FACE = (VisitMode.CLINIC, VisitMode.HOME)
+
+
+def malformed(exc: ValidationError) -> ActionError:
+    fields = {".".join(str(p) for p in e["loc"]) or "__all__": [e["msg"]] for e in exc.errors()}
+    return ActionError(_("The change is malformed."), code="malformed", fields=fields)
+
+
+def _decimal(value):
+    return None if value in (None, "") else Decimal(str(value))
+
+
+@dataclass
+class Push:
+    """One push being applied: its answers by position, and the rows written at the end."""
+
+    device: Device
+    items: list
+    results: list = field(default_factory=list)
+    applied: list = field(default_factory=list)      # (position, Outcome) of mutations written in bulk
+    refused: list = field(default_factory=list)      # (position, ActionError)
+
+    def __post_init__(self):
+        self.results = [None] * len(self.items)
+        self.user = self.device.user
+
+    def refuse(self, position: int, error: ActionError) -> None:
+        self.refused.append((position, error))
+        self.results[position] = {"status": "rejected", **error.as_dict()}
+
+
+def apply_push(*, device: Device, items) -> list[dict]:
+    """The answers to a push, in its order. A database clash (the same follow-up client id saved by another
+    phone at the same moment) rolls the batch back and applies it again one mutation at a time."""
+    try:
+        return _apply_batch(device, items)
+    except IntegrityError:
+        from .actions import apply_mutation
+
+        return [apply_mutation(device=device, mutation_id=i.id, kind=i.kind, payload=i.payload) for i in items]
+
+
+@transaction.atomic
+def _apply_batch(device: Device, items) -> list[dict]:
+    Device.objects.select_for_update().filter(pk=device.pk).values_list("pk").first()
+    push = Push(device, list(items))
+    with changes.collected() as pending:
+        done = {m.mutation_id: m.result
+                for m in Mutation.objects.filter(device=device, mutation_id__in={i.id for i in push.items})}
+        first_of, followups, later = {}, [], []
+        for position, item in enumerate(push.items):
+            if item.id in done:
+                push.results[position] = {**done[item.id], "replayed": True}
+            elif item.id in first_of:
+                later.append((position, first_of[item.id]))  # the same id twice in one push: one answer
+            elif item.kind not in mutations.HANDLERS:
+                first_of[item.id] = position
+                push.refuse(position, ActionError(_("Unknown kind of change."), code="unknown_kind", field="kind"))
+            elif item.kind == "followup":
+                first_of[item.id] = position
+                followups.append(position)
+            else:
+                first_of[item.id] = position
+                push.results[position] = apply_one(push, item, pending)
+        FollowUps(push, followups, pending).apply()
+        _write(push)
+    for position, first in later:
+        push.results[position] = {**push.results[first], "replayed": True}
+    return push.results
+
+
+def apply_one(push: Push, item, pending: list) -> dict:
+    """One mutation through its domain action in a savepoint; its rows are written at once."""
+    mark, user = len(pending), push.user
+    try:
+        with transaction.atomic():
+            outcome = mutations.HANDLERS[item.kind](user, push.device, item.payload)
+            Mutation.objects.create(device=push.device, mutation_id=item.id, kind=item.kind,
+                                    client_id=outcome.client_id, object_id=outcome.object_id, result=outcome.result)
+            audit.record_change(user, "sync.mutation_applied", resident_id=outcome.resident_id,
+                                detail={"kind": item.kind, "mutation": str(item.id), "device": push.device.pk,
+                                        "object": outcome.object_id})
+    except ValidationError as exc:
+        error = malformed(exc)
+    except ActionError as exc:
+        error = exc
+    else:
+        return outcome.result
+    changes.rewind(pending, mark)
+    audit.record_change(user, "sync.mutation_rejected", detail={
+        "kind": item.kind, "mutation": str(item.id), "device": push.device.pk, "code": error.code})
+    return {"status": "rejected", **error.as_dict()}
+
+
+def _write(push: Push) -> None:
+    """The bulk-applied mutations' rows and every refusal's audit row, one INSERT each."""
+    device, kinds = push.device, {i: push.items[i].kind for i, _ in push.applied}
+    Mutation.objects.bulk_create([
+        Mutation(device=device, mutation_id=push.items[i].id, kind=kinds[i], client_id=o.client_id,
+                 object_id=o.object_id, result=o.result) for i, o in push.applied])
+    audit.record_changes(push.user, "sync.mutation_applied", [
+        (None, o.resident_id, {"kind": kinds[i], "mutation": str(push.items[i].id), "device": device.pk,
+                               "object": o.object_id}) for i, o in push.applied])
+    audit.record_changes(push.user, "sync.mutation_rejected", [
+        (None, None, {"kind": push.items[i].kind, "mutation": str(push.items[i].id), "device": device.pk,
+                      "code": e.code}) for i, e in push.refused])
+
+
+@dataclass
+class Track:
+    """An enrolment as this batch sees it: the row (updated in memory), the resident's other chronic
+    programmes, and the face-to-face visits known, as (visit date, order, PreviousVisit)."""
+
+    enrolment: Enrolment
+    others: frozenset
+    visits: list = field(default_factory=list)
+    changed: bool = False
+    deferred: bool = False           # handed to the one-by-one path: later follow-ups of it go there too
+
+    def previous(self, visit_date: date):
+        earlier = [v for v in self.visits if v[0] < visit_date]
+        return max(earlier, key=lambda v: (v[0], v[1]))[2] if earlier else None
+
+
+class FollowUps:
+    """The follow-ups of one push: read once, decided in memory, written in bulk (see the module docstring)."""
+
+    def __init__(self, push: Push, positions: list[int], pending: list):
+        self.push, self.positions, self.pending = push, positions, pending
+        self.planned = []      # (position, payload, visit, track, decision)
+        self.one_by_one = []   # positions for do_record_followup, in push order
+
+    def apply(self) -> None:
+        if not self.positions:
+            return
+        user = self.push.user
+        if user.role not in EDITS_RESIDENTS and not user.is_superuser:
+            self.one_by_one = list(self.positions)  # the action refuses with its own words
+        else:
+            self._plan(self._parse())
+            self._insert()
+        for position in self.one_by_one:
+            self.push.results[position] = apply_one(self.push, self.push.items[position], self.pending)
+
+    def _parse(self) -> list:
+        parsed = []
+        for position in self.positions:
+            try:
+                parsed.append((position, mutations.FollowUpPayload.model_validate(self.push.items[position].payload)))
+            except ValidationError as exc:
+                self.push.refuse(position, malformed(exc))
+        return parsed
+
+    def _resident_ids(self, parsed) -> dict:
+        client_ids = {p.resident_client_id for _, p in parsed if p.resident is None and p.resident_client_id}
+        registered = dict(Mutation.objects.filter(device__user=self.push.user, kind="register_resident",
+                                                  client_id__in=client_ids).values_list("client_id", "object_id"))
+        return {position: p.resident if p.resident is not None else registered.get(p.resident_client_id)
+                for position, p in parsed}
+
+    def _load(self, parsed, resident_of: dict) -> tuple[dict, dict, set]:
+        """Tracks by (resident, programme), already saved visits by client id, and the visible residents: four
+        queries. A track knows every face-to-face visit from the batch's earliest visit date on, and the latest
+        one before it, so any visit of the batch finds its previous visit in memory."""
+        user = self.push.user
+        wanted = {rid for rid in resident_of.values() if rid is not None}
+        visible = set(Resident.objects.visible_to(user).listed().filter(pk__in=wanted).values_list("pk", flat=True))
+        since = min(p.data.visit_date for _, p in parsed)
+        latest = (FollowUpVisit.objects.filter(enrolment=OuterRef("pk"), visit_date__lt=since, mode__in=FACE_TO_FACE)
+                  .order_by("-visit_date", "-id").values("id")[:1])
+        enrolments = list(Enrolment.objects.current().select_for_update(of=("self",)).select_related("resident")
+                          .filter(resident_id__in=visible, programme__in=CHRONIC)
+                          .annotate(latest_before=Subquery(latest)).order_by("pk"))
+        by_resident = {}
+        for e in enrolments:
+            by_resident.setdefault(e.resident_id, set()).add(Programme(e.programme))
+        tracks = {(e.resident_id, e.programme): Track(e, frozenset(by_resident[e.resident_id] - {e.programme}))
+                  for e in enrolments}
+        by_id = {e.pk: tracks[(e.resident_id, e.programme)] for e in enrolments}
+        for v in FollowUpVisit.objects.filter(
+                Q(pk__in=[e.latest_before for e in enrolments if e.latest_before])
+                | Q(enrolment_id__in=by_id, visit_date__gte=since, mode__in=FACE_TO_FACE)):
+            by_id[v.enrolment_id].visits.append((v.visit_date, v.pk, as_previous(v)))
+        saved = {v.client_uuid: v for v in FollowUpVisit.objects.visible_to(user).filter(
+            client_uuid__in=[p.client_id for _, p in parsed])}
+        return tracks, saved, visible
+
+    def _plan(self, parsed) -> None:
+        if not parsed:
+            return
+        resident_of = self._resident_ids(parsed)
+        tracks, saved, visible = self._load(parsed, resident_of)
+        planned_uuids = {}
+        for order, (position, p) in enumerate(parsed, start=1):
+            rid = resident_of[position]
+            track = tracks.get((rid, p.programme))
+            if p.client_id in saved or p.client_id in planned_uuids or (track is not None and track.deferred):
+                self.one_by_one.append(position)  # the action answers a saved client id with its visit
+                continue
+            try:
+                if rid is None:
+                    mutations.resident_id_of(self.push.user, p)  # raises resident_unknown with its words
+                if rid not in visible:
+                    raise NotVisible()
+                if track is None:
+                    raise ActionError(_("The resident is not enrolled in this programme."), code="not_enrolled",
+                                      field="programme")
+                facts, decision = self._decide(track, p.data.model_dump())
+            except ActionError as exc:
+                self.push.refuse(position, exc)
+                continue
+            if decision is None:  # a referral: the action creates it
+                track.deferred = True
+                self.one_by_one.append(position)
+                continue
+            planned_uuids[p.client_id] = position
+            visit = self._visit(track, p, facts, decision)
+            if visit.mode in FACE_TO_FACE:
+                track.visits.append((visit.visit_date, 1 << 62 | order, as_previous(visit)))
+            self._update_enrolment(track, visit, facts, decision)
+            self.planned.append((position, p, visit, track, decision))
+
+    def _decide(self, track: Track, data: dict):
+        """`publichealth.decide_followup` with the other programmes and the previous visit from memory."""
+        enrolment = track.enrolment
+        facts = visit_facts(enrolment, data, track.others)
+        publichealth.validate_followup(facts, data)
+        if facts.visit_date < enrolment.enrolled_on:
+            raise ActionError(_("The visit date is before the enrolment date."), code="invalid", field="visit_date")
+        decision = rules.classify_visit(facts, track.previous(facts.visit_date))
+        return facts, None if decision.next_action.is_referral else decision
+
+    def _visit(self, track: Track, p, facts, decision) -> FollowUpVisit:
+        """The row `do_record_followup` saves for these facts and this decision."""
+        data, user, enrolment = p.data.model_dump(), self.push.user, track.enrolment
+        weight, height = _decimal(data.get("weight_kg")), _decimal(data.get("height_cm"))
+        return FollowUpVisit(
+            resident_id=enrolment.resident_id, enrolment=enrolment, programme=facts.programme,
+            visit_date=facts.visit_date, mode=facts.mode, organisation_id=user.organisation_id, doctor=user,
+            danger_signs=sorted(s.value for s in facts.danger_signs), sbp=facts.sbp, dbp=facts.dbp,
+            heart_rate=facts.heart_rate, temperature=facts.temperature, weight_kg=weight, height_cm=height,
+            bmi=rules.bmi(weight, height) if weight and height else None,
+            fpg=glucose_mmol(facts.fpg) if facts.fpg is not None else None,
+            random_glucose=glucose_mmol(facts.random_glucose) if facts.random_glucose is not None else None,
+            adr=facts.has_adr, follow_up_class=decision.follow_up_class, controlled=decision.controlled,
+            next_action=decision.next_action, next_due=decision.next_due,
+            reasons=publichealth.stored_reasons(decision), client_uuid=p.client_id,
+            **{name: data[name] for name in publichealth.FOLLOWUP_FIELDS if data.get(name) not in (None, "")},
+        )
+
+    @staticmethod
+    def _update_enrolment(track: Track, visit: FollowUpVisit, facts, decision) -> None:
+        e = track.enrolment
+        if e.last_visit_date is None or visit.visit_date >= e.last_visit_date:
+            e.last_visit_date, e.last_class = visit.visit_date, visit.follow_up_class
+            e.next_due, e.next_due_label = visit.next_due, str(publichealth.NEXT_DUE_LABELS[decision.next_action])
+        if e.status == Enrolment.Status.LOST and facts.mode.face_to_face:
+            e.status, e.ended_on = Enrolment.Status.ACTIVE, None
+        track.changed = True
+
+    def _insert(self) -> None:
+        if not self.planned:
+            return
+        visits = FollowUpVisit.objects.bulk_create([v for _, _, v, _, _ in self.planned])
+        update_enrolments([t.enrolment for t in {id(t): t for _, _, _, t, _ in self.planned}.values()])
+        audit.record_changes(self.push.user, "publichealth.followup_recorded", [
+            (v, v.resident_id, {"class": v.follow_up_class, "next_action": v.next_action,
+                                "next_due": v.next_due.isoformat()}) for v in visits])
+        for position, _p, visit, _t, _d in self.planned:
+            outcome = mutations.Outcome(mutations.decision_result(visit), visit.resident_id, visit.pk)
+            self.push.applied.append((position, outcome))
+            self.push.results[position] = outcome.result
+
+
+ENROLMENT_FIELDS = (("last_visit_date", "date"), ("last_class", "varchar"), ("next_due", "date"),
+                    ("next_due_label", "varchar"), ("status", "varchar"), ("ended_on", "date"))
+
+
+def update_enrolments(enrolments: list[Enrolment]) -> None:
+    """The follow-up fields of many enrolments in one UPDATE … FROM (VALUES …) per 500 rows (Django's
+    bulk_update builds a CASE per field and row and spent most of a push resolving them)."""
+    ops, pg = connection.ops, connection.vendor == "postgresql"
+    cell = "CAST(%s AS {})" if pg else "%s"
+    row = "(CAST(%s AS BIGINT), " + ", ".join(cell.format(kind) for _, kind in ENROLMENT_FIELDS) + ")"
+    sets = ", ".join(f"{name} = v.column{i}" for i, (name, _) in enumerate(ENROLMENT_FIELDS, start=2))
+    for start in range(0, len(enrolments), 500):
+        chunk = enrolments[start:start + 500]
+        params = []
+        for e in chunk:
+            params.append(e.pk)
+            for name, kind in ENROLMENT_FIELDS:
+                value = getattr(e, name)
+                params.append(ops.adapt_datefield_value(value) if kind == "date" and not pg else value)
+        with connection.cursor() as cur:
+            cur.execute(f"UPDATE {Enrolment._meta.db_table} SET {sets} FROM (VALUES {', '.join([row] * len(chunk))}) "
+                        f"AS v WHERE {Enrolment._meta.db_table}.id = v.column1", params)
+
+
+def as_previous(visit: FollowUpVisit) -> rules.PreviousVisit:
+    """How a later visit sees this one (`publichealth.previous_visit`; only face-to-face visits count)."""
+    return rules.PreviousVisit(visit_date=visit.visit_date, sbp=visit.sbp, dbp=visit.dbp, fpg=visit.fpg,
+                               adr=visit.adr, next_action=NextAction(visit.next_action))
+
+
+def visit_facts(enrolment: Enrolment, data: dict, others: frozenset) -> rules.VisitFacts:
+    """`publichealth.visit_facts` with the resident's other chronic programmes already read."""
+    programme = Programme(enrolment.programme)
+    signs = publichealth.DANGER_SIGNS[programme]
+    if any(s not in signs for s in data.get("danger_signs", [])):
+        raise ActionError(_("Unknown danger sign."), code="invalid", field="danger_signs")
+    return rules.VisitFacts(
+        programme=programme, visit_date=data["visit_date"], birth_date=enrolment.resident.birth_date,
+        sbp=data.get("sbp"), dbp=data.get("dbp"), fpg=_decimal(data.get("fpg")),
+        random_glucose=_decimal(data.get("random_glucose")), heart_rate=data.get("heart_rate"),
+        temperature=_decimal(data.get("temperature")), pregnant=bool(data.get("pregnant")),
+        lactating=bool(data.get("lactating")), danger_signs=frozenset(signs[s] for s in data.get("danger_signs", [])),
+        adr=bool(data.get("adr")), adr_uncontrollable=bool(data.get("adr_uncontrollable")),
+        new_or_worse_complication=bool(data.get("new_or_worse_complication")),
+        other_unmanageable=bool(data.get("other_unmanageable")), mode=VisitMode(data.get("mode") or VisitMode.CLINIC),
+        other_programmes=others,
+    )
