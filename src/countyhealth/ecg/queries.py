@@ -2,7 +2,7 @@
 
 import statistics
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from countyhealth.accounts.access import scope_for
@@ -17,6 +17,16 @@ def worklist(user):
     """Unreported ECGs the user may read: urgent first, then the longest waiting."""
     return (Ecg.objects.visible_to(user).filter(status=rules.WAITING).select_related(*LIST_RELATED)
             .order_by("-urgent", "uploaded_at", "id"))
+
+
+def worklist_version(user, now) -> str:
+    """A short fingerprint of the user's whole worklist: it changes when an ECG arrives or leaves (reported), when
+    a claim is taken, renewed or released, and once a minute (the waiting times). One aggregate over the waiting
+    ECGs (the `ecg_worklist` index), so an open worklist can ask several times a second whether to redraw."""
+    row = (Ecg.objects.visible_to(user).filter(status=rules.WAITING)
+           .aggregate(n=Count("id"), last=Max("id"), claims=Count("claimed_by"), claim_end=Max("claim_expires_at")))
+    claim_end = int(row["claim_end"].timestamp()) if row["claim_end"] else 0
+    return f"{row['n']}.{row['last'] or 0}.{row['claims']}.{claim_end}.{int(now.timestamp()) // 60}"
 
 
 def uploads(user):

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,7 +58,12 @@ def resident_ecgs(request, pk):
                                                       "may_upload": request.user.role in actions.UPLOADERS})
 
 
-def _worklist_context(request):
+# How often an open worklist asks whether it changed. The answer is one aggregate query and usually an empty 204,
+# so a new upload shows within this interval plus one redraw (< 1 s; bench/ecg_worklist_latency.py measures it).
+WORKLIST_POLL_MS = 400
+
+
+def _worklist_context(request, version):
     page = paginate(queries.worklist(request.user), request.GET.get("page"), size=50)
     audit.record_access(request.user, [e.resident_id for e in page.items], "ecg.worklist")
     now = timezone.now()
@@ -67,18 +72,23 @@ def _worklist_context(request):
         ecg.overdue = ecg.urgent and now - ecg.uploaded_at > rules.URGENT_TURNAROUND
         ecg.reason_labels = rules.reason_labels(ecg.urgent_reasons)
         ecg.claim_active = ecg.claimed_by_id and ecg.claim_expires_at and ecg.claim_expires_at > now
-    return {"page": page, "now": now}
+    return {"page": page, "now": now, "version": version, "poll_ms": WORKLIST_POLL_MS}
 
 
 @login_required
 def worklist(request):
-    return render(request, "ecg/worklist.html", _worklist_context(request))
+    version = queries.worklist_version(request.user, timezone.now())
+    return render(request, "ecg/worklist.html", _worklist_context(request, version))
 
 
 @login_required
 def worklist_rows(request):
-    """The live fragment the worklist polls every second."""
-    return render(request, "ecg/_worklist_rows.html", _worklist_context(request))
+    """The live fragment the open worklist polls every WORKLIST_POLL_MS with the version it shows: 204 (htmx
+    keeps the page as it is) while nothing changed, else the redrawn rows carrying the new version."""
+    version = queries.worklist_version(request.user, timezone.now())
+    if request.GET.get("v") == version:
+        return HttpResponse(status=204)
+    return render(request, "ecg/_worklist_rows.html", _worklist_context(request, version))
 
 
 @login_required

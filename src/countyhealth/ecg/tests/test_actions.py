@@ -129,6 +129,26 @@ def test_api_flow(client, users, patient, county):
     assert Notification.objects.filter(recipient=users.township_doctor_a, kind="ecg.report").exists()
 
 
+def test_live_worklist_redraws_only_when_it_changed(client, users, patient, county, make_resident,
+                                                     django_assert_max_num_queries):
+    import re
+
+    client.force_login(users.ecg_reader)
+    page = client.get("/ecg/").content.decode()
+    poll = re.search(r'hx-get="(/ecg/worklist/rows/\?v=[^"&]+)"', page).group(1)
+    with django_assert_max_num_queries(5):  # session, user, scope (2), one aggregate: no rows, no audit row
+        assert client.get(poll).status_code == 204
+    ecg = upload(users.township_doctor_a, patient)
+    redrawn = client.get(poll)
+    assert redrawn.status_code == 200 and f'data-ecg="{ecg.pk}"' in redrawn.content.decode()
+    poll = re.search(r'hx-get="(/ecg/worklist/rows/\?v=[^"&]+)"', redrawn.content.decode()).group(1)
+    assert client.get(poll).status_code == 204
+    actions.do_claim_ecg(acting_user=users.ecg_reader, ecg_id=ecg.pk)
+    assert client.get(poll).status_code == 200  # the claim shows
+    client.force_login(users.township_doctor_b)  # another township's worklist: none of this is theirs
+    assert "data-ecg" not in client.get("/ecg/worklist/rows/").content.decode()
+
+
 def test_pages_and_query_counts(client, users, patient, county, make_resident, django_assert_max_num_queries):
     for i in range(3):
         upload(users.township_doctor_a, make_resident(county.village_a1), seed=10 + i)
