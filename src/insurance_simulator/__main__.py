@@ -3,7 +3,7 @@
 import argparse
 import sys
 from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer, make_server
 
 from .app import Simulator
 
@@ -12,7 +12,29 @@ class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
 
 
+class KeepAliveServerHandler(ServerHandler):
+    http_version = "1.1"
+
+
 class QuietHandler(WSGIRequestHandler):
+    """HTTP/1.1 with persistent connections: the platform's client sends a visit's five transactions over one
+    connection (wsgiref's own handler answers one request and closes, a TCP set-up and a thread per call)."""
+
+    protocol_version = "HTTP/1.1"
+
+    def handle(self):
+        self.close_connection = True
+        while True:
+            self.raw_requestline = self.rfile.readline(65537)
+            if not self.raw_requestline or len(self.raw_requestline) > 65536 or not self.parse_request():
+                return
+            handler = KeepAliveServerHandler(self.rfile, self.wfile, self.get_stderr(), self.get_environ(),
+                                             multithread=True)
+            handler.request_handler = self
+            handler.run(self.server.get_app())
+            if self.close_connection:
+                return
+
     def log_message(self, *args):  # one line per request would drown the demo's console
         pass
 

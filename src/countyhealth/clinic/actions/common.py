@@ -33,11 +33,13 @@ def locked_visit(user, visit_id: int) -> Visit:
     return visit
 
 
-def move(visit: Visit, target: str, user, note: str = "") -> None:
+def move(visit: Visit, target: str, user, note: str = "", also: tuple[str, ...] = ()) -> None:
+    """Change the status with its history row; `also` names other fields the caller changed, saved in the same
+    UPDATE."""
     status.check_transition(visit.status, target)
     VisitStatusChange.objects.create(visit=visit, from_status=visit.status, to_status=target, by=user, note=note[:200])
     visit.status = target
-    fields = ["status", "updated_at"]
+    fields = ["status", "updated_at", *also]
     if target in (status.VisitStatus.CLOSED, status.VisitStatus.CANCELLED):
         visit.closed_at = timezone.now()
         fields.append("closed_at")

@@ -116,27 +116,28 @@ def do_issue_prescription(*, acting_user, visit_id: int, items: list[dict], kind
     if findings and not reason:
         raise ReviewStopped(_("The prescription review warns: give a reason to go ahead, or change it."),
                             "review_warnings", findings)
+    lines = [(drug, facts, rx.quantity_needed(facts)) for drug, facts in parsed]
+    total = sum((drug.price * quantity for drug, _facts, quantity in lines), Decimal("0"))
     prescription = Prescription.objects.create(visit=visit, resident_id=visit.resident_id,
                                                organisation_id=visit.organisation_id, doctor=acting_user, kind=kind,
-                                               override_reason=reason[:300] if findings else "")
-    total = Decimal("0")
-    for drug, facts in parsed:
-        quantity = rx.quantity_needed(facts)
-        amount = drug.price * quantity
-        PrescriptionItem.objects.create(prescription=prescription, drug=drug, dose=facts.dose,
-                                        frequency=facts.frequency, days=facts.days, quantity=quantity,
-                                        unit_price=drug.price, amount=amount)
-        FeeLine.objects.create(visit=visit, kind=FeeItem.Kind.DRUG, code=drug.code, name=str(drug), quantity=quantity,
-                               unit_price=drug.price, amount=amount, drug=drug, prescription=prescription)
-        total += amount
+                                               override_reason=reason[:300] if findings else "", total=total)
+    PrescriptionItem.objects.bulk_create([
+        PrescriptionItem(prescription=prescription, drug=drug, dose=facts.dose, frequency=facts.frequency,
+                         days=facts.days, quantity=quantity, unit_price=drug.price, amount=drug.price * quantity)
+        for drug, facts, quantity in lines])
+    FeeLine.objects.bulk_create([
+        FeeLine(visit=visit, kind=FeeItem.Kind.DRUG, code=drug.code, name=str(drug), quantity=quantity,
+                unit_price=drug.price, amount=drug.price * quantity, drug=drug, prescription=prescription)
+        for drug, _facts, quantity in lines])
     ReviewFinding.objects.bulk_create([
         ReviewFinding(prescription=prescription, rule=f.rule, severity=f.severity, message=f.message[:300],
                       source=f.source[:200], override_reason=reason[:300]) for f in findings])
-    prescription.total = total
-    prescription.save(update_fields=["total"])
+    # The visit is locked, so its running total plus these lines is the sum of its fee lines (refresh_total).
+    visit.fee_total += total
     if visit.status == VisitStatus.OPEN:
-        move(visit, VisitStatus.PRESCRIBED, acting_user)
-    refresh_total(visit)
+        move(visit, VisitStatus.PRESCRIBED, acting_user, also=("fee_total",))
+    else:
+        visit.save(update_fields=["fee_total", "updated_at"])
     audit.record_change(acting_user, "clinic.prescription_issued", prescription, resident_id=visit.resident_id,
                         detail={"drugs": [pair[0].code for pair in parsed], "kind": kind,
                                 "overridden": [f.rule for f in findings]})
@@ -187,9 +188,9 @@ def do_dispense_prescription(*, acting_user, prescription_id: int) -> Prescripti
         raise Conflict(_("This prescription has already been dispensed."), code="already_dispensed")
     if prescription.status != Prescription.Status.ISSUED:
         raise Conflict(_("This prescription was cancelled."), code="cancelled")
-    for item in prescription.items.select_related("drug").order_by("drug_id"):
-        take_stock(acting_user, organisation_id=prescription.organisation_id, drug=item.drug,
-                   quantity=item.quantity, prescription=prescription)
+    take_stock(acting_user, organisation_id=prescription.organisation_id,
+               needs=[(item.drug, item.quantity) for item in prescription.items.select_related("drug")],
+               prescription=prescription)
     prescription.status = Prescription.Status.DISPENSED
     prescription.dispensed_at, prescription.dispensed_by = timezone.now(), acting_user
     prescription.save(update_fields=["status", "dispensed_at", "dispensed_by"])

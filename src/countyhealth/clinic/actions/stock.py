@@ -63,34 +63,74 @@ def _take_from(batch: StockBatch, quantity: int) -> bool:
                 .update(quantity=F("quantity") - quantity))
 
 
-def take_stock(user, *, organisation_id: int, drug: Drug, quantity: int, prescription=None) -> None:
-    """Take `quantity` units for dispensing, earliest expiry first, skipping expired batches. Runs inside the
-    dispensing transaction; raises Conflict (409) when the usable stock is short, and the caller rolls back."""
+def _short(drug: Drug, need: int, have: int) -> Conflict:
+    return Conflict(_("Not enough %(drug)s in stock: %(need)s %(unit)s needed, %(have)s usable.") % {
+        "drug": drug, "need": need, "unit": drug.unit, "have": have}, code="insufficient_stock")
+
+
+def take_stock(user, *, organisation_id: int, needs: list[tuple[Drug, int]], prescription=None) -> None:
+    """Take each (drug, quantity) for dispensing, earliest expiry first, skipping expired batches. Runs inside the
+    dispensing transaction; raises Conflict (409) when the usable stock of any drug is short, and the caller rolls
+    back. One read of the usable batches of every drug, one conditional UPDATE per batch taken from, one insert of
+    all movements, one read of the open shortages."""
     today = timezone.localdate()
-    have = on_hand(organisation_id, drug.pk, today)
-    short = Conflict(_("Not enough %(drug)s in stock: %(need)s %(unit)s needed, %(have)s usable.") % {
-        "drug": drug, "need": quantity, "unit": drug.unit, "have": have}, code="insufficient_stock")
-    if have < quantity:
-        raise short
-    remaining = quantity
+    wanted: dict[int, list] = {}
+    for drug, quantity in sorted(needs, key=lambda pair: pair[0].pk):  # drug order: the lock order of every taker
+        wanted.setdefault(drug.pk, [drug, 0])[1] += quantity
+    usable: dict[int, list[StockBatch]] = {pk: [] for pk in wanted}
+    for batch in (StockBatch.objects.filter(organisation_id=organisation_id, drug_id__in=list(wanted), quantity__gt=0,
+                                            expiry_date__gte=today)
+                  .order_by("drug_id", "expiry_date", "id").only("id", "organisation_id", "drug_id", "quantity")):
+        usable[batch.drug_id].append(batch)
+    movements, left = [], {}
+    for drug_id, (drug, quantity) in wanted.items():
+        have = sum(b.quantity for b in usable[drug_id])
+        if have < quantity:
+            raise _short(drug, quantity, have)
+        remaining = quantity
+        for batch in usable[drug_id]:
+            if remaining == 0:
+                break
+            take = min(remaining, batch.quantity)
+            if _take_from(batch, take):
+                movements.append(StockMovement(organisation_id=organisation_id, batch=batch,
+                                               kind=StockMovement.Kind.DISPENSE, change=-take,
+                                               prescription=prescription, by=user))
+                remaining -= take
+        if remaining:  # a concurrent dispenser took from these batches after our read: read them again
+            _take_rereading(user, organisation_id, drug, remaining, prescription, movements, today)
+            left[drug] = on_hand(organisation_id, drug_id, today)
+        else:
+            left[drug] = have - quantity
+    StockMovement.objects.bulk_create(movements)
+    open_rows = {row.drug_id: row for row in Shortage.objects.filter(
+        organisation_id=organisation_id, drug_id__in=list(wanted), resolved_at=None)}
+    for drug, have in left.items():
+        _shortage_after(user, organisation_id, drug, have, open_rows.get(drug.pk))
+
+
+def _take_rereading(user, organisation_id, drug, remaining, prescription, movements, today) -> None:
     while remaining > 0:
         batch = (StockBatch.objects.filter(organisation_id=organisation_id, drug=drug, quantity__gt=0,
                                            expiry_date__gte=today).order_by("expiry_date", "id").first())
-        if batch is None:  # taken by a concurrent dispenser after our count
-            raise short
+        if batch is None:
+            raise _short(drug, remaining, 0)
         take = min(remaining, batch.quantity)
         if not _take_from(batch, take):
-            continue  # another dispenser took from this batch since we read it: read again
-        _movement(user, batch, StockMovement.Kind.DISPENSE, -take, prescription=prescription)
+            continue  # taken from again since we read it: read again
+        movements.append(StockMovement(organisation_id=organisation_id, batch=batch, kind=StockMovement.Kind.DISPENSE,
+                                       change=-take, prescription=prescription, by=user))
         remaining -= take
-    check_shortage(user, organisation_id, drug)
 
 
 def check_shortage(user, organisation_id: int, drug: Drug) -> Shortage | None:
     """Open a shortage row when usable stock is at or below the drug's low-stock level (once per drug), and tell
     the township; close it when stock is back above."""
-    have = on_hand(organisation_id, drug.pk)
     open_row = Shortage.objects.filter(organisation_id=organisation_id, drug=drug, resolved_at=None).first()
+    return _shortage_after(user, organisation_id, drug, on_hand(organisation_id, drug.pk), open_row)
+
+
+def _shortage_after(user, organisation_id: int, drug: Drug, have: int, open_row: Shortage | None) -> Shortage | None:
     if have > drug.reorder_level:
         if open_row is not None:
             Shortage.objects.filter(pk=open_row.pk).update(resolved_at=timezone.now())

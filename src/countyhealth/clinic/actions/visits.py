@@ -55,16 +55,15 @@ def do_open_visit(*, acting_user, resident_id: int, data: dict, source: str = Vi
     if source not in Visit.Source.values:
         raise ActionError(_("Unknown registration kind."), code="invalid", field="source")
     values = _clean({"chief_complaint": "", **data})
+    fee = FeeItem.objects.filter(kind=FeeItem.Kind.CONSULTATION,
+                                 org_type=acting_user.organisation.org_type).order_by("code").first()
     visit = Visit.objects.create(
         resident=resident, organisation_id=acting_user.organisation_id, catchment_org_id=resident.catchment_org_id,
         doctor=acting_user, visit_date=timezone.localdate(), source=source, appointment_ref=appointment_ref[:40],
-        **values)
+        fee_total=fee.price if fee is not None else 0, **values)  # the consultation fee is the visit's only line
     VisitStatusChange.objects.create(visit=visit, from_status="", to_status=VisitStatus.OPEN, by=acting_user)
-    fee = FeeItem.objects.filter(kind=FeeItem.Kind.CONSULTATION,
-                                 org_type=acting_user.organisation.org_type).order_by("code").first()
     if fee is not None:
         _add_fee(visit, fee)
-        refresh_total(visit)
     audit.record_change(acting_user, "clinic.visit_opened", visit, resident_id=resident.pk,
                         detail={"source": source})
     return visit
@@ -160,9 +159,8 @@ def do_mark_settled(*, acting_user, visit_id: int, settlement_ref: str) -> Visit
         if visit.settlement_ref == settlement_ref:
             return visit
         raise Conflict(_("This visit is already settled."), code="already_settled")
-    move(visit, VisitStatus.SETTLED, acting_user, note=settlement_ref)
     visit.settlement_ref = settlement_ref[:64]
-    visit.save(update_fields=["settlement_ref", "updated_at"])
+    move(visit, VisitStatus.SETTLED, acting_user, note=settlement_ref, also=("settlement_ref",))
     audit.record_change(acting_user, "clinic.visit_settled", visit, resident_id=visit.resident_id,
                         detail={"settlement_ref": visit.settlement_ref})
     return visit
@@ -174,9 +172,9 @@ def do_mark_unsettled(*, acting_user, visit_id: int, settlement_ref: str, reason
     visit = locked_visit(acting_user, visit_id)
     if visit.status != VisitStatus.SETTLED or visit.settlement_ref != settlement_ref:
         raise Conflict(_("This visit has no such settlement."), code="not_settled")
-    move(visit, VisitStatus.DISPENSED, acting_user, note=f"reversal {settlement_ref} {reason}".strip())
     visit.settlement_ref = ""
-    visit.save(update_fields=["settlement_ref", "updated_at"])
+    move(visit, VisitStatus.DISPENSED, acting_user, note=f"reversal {settlement_ref} {reason}".strip(),
+         also=("settlement_ref",))
     audit.record_change(acting_user, "clinic.visit_unsettled", visit, resident_id=visit.resident_id,
                         detail={"settlement_ref": settlement_ref, "reason": reason[:200]})
     return visit
