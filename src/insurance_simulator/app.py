@@ -42,7 +42,7 @@ class Simulator:
         if path.startswith("/fsi/api/"):
             return self.national(body, start_response)
         admin = {"/sim/institutions": self.load_institutions, "/sim/persons": self.load_persons,
-                 "/sim/faults": self.set_fault}
+                 "/sim/settlements": self.load_settlements, "/sim/faults": self.set_fault}
         if path in admin:
             return _json(start_response, admin[path](body))
         return _json(start_response, {"error": "not found"}, "404 Not Found")
@@ -96,6 +96,8 @@ class Simulator:
 
     def _take_fault(self, infno):
         db = self.store.connect()
+        if db.execute("SELECT 1 FROM fault WHERE remaining > 0 LIMIT 1").fetchone() is None:
+            return None  # the usual case: no write lock taken
         db.execute("BEGIN IMMEDIATE")
         row = db.execute("SELECT * FROM fault WHERE infno = ? AND remaining > 0", (infno,)).fetchone()
         if row is not None:
@@ -116,6 +118,22 @@ class Simulator:
         self._bulk("INSERT INTO person (psn_no, certno, psn_name, gend, brdy, insuplc_admdvs) "
                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (certno) DO UPDATE SET psn_name = excluded.psn_name", rows)
         return {"loaded": len(rows)}
+
+    def load_settlements(self, body):
+        """Settlements the platform made before this simulator's database existed (a demo county's past days):
+        the visit and its settlement, as 2201 and 2207 would have stored them. Known setl_ids are left alone."""
+        visits, settlements = [], []
+        for s in body.get("settlements", []):
+            visits.append((s["mdtrt_id"], s["psn_no"], s["fixmedins_code"], s["ipt_otp_no"], s["setl_time"]))
+            settlements.append((
+                s["setl_id"], s["mdtrt_id"], s["psn_no"], s["fixmedins_code"], s["setl_time"], s["setl_time"][:10],
+                s["setl_time"][:4], transactions.fen(s["medfee_sumamt"]), transactions.fen(s["act_pay_dedc"]),
+                transactions.fen(s["hifp_pay"]), transactions.fen(s["lb_pay"]), transactions.fen(s["psn_cash_pay"]),
+                s.get("stas", "settled"), json.dumps(s.get("detail", [])), s["msgid"]))
+        self._bulk("INSERT INTO visit VALUES (?, ?, ?, ?, ?) ON CONFLICT (mdtrt_id) DO NOTHING", visits)
+        self._bulk("INSERT INTO settlement VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                   "ON CONFLICT (setl_id) DO NOTHING", settlements)
+        return {"loaded": len(settlements)}
 
     def set_fault(self, body):
         if body.get("clear"):

@@ -145,9 +145,13 @@ def end_condition(*, psn_no: str, code: str, enddate, msgid: str, institution_co
 
 # -- what the real platform already knows; the simulator takes it in bulk (not a national transaction) ---------
 
-def load_reference_data(*, institutions: list[dict], persons: list[dict]) -> dict:
+def load_reference_data(*, institutions: list[dict], persons: list[dict], settlements: list[dict] = ()) -> dict:
     out = {}
-    for path, key, rows in (("sim/institutions", "institutions", institutions), ("sim/persons", "persons", persons)):
+    for path, key, rows in (("sim/institutions", "institutions", institutions), ("sim/persons", "persons", persons),
+                            ("sim/settlements", "settlements", list(settlements))):
+        if key == "settlements" and not rows:
+            out[key] = 0
+            continue
         response = client().post(path, json={key: rows}, timeout=max(settings.INSURANCE_TIMEOUT, 60))
         response.raise_for_status()
         out[key] = response.json()["loaded"]

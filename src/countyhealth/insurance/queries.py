@@ -2,12 +2,13 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from countyhealth.accounts.access import scope_for
 from countyhealth.orgs.models import Organisation
 
 from . import rules
+from .fees import VISIT_PREFIX
 from .models import Qualification, ReconciliationRun, Settlement
 
 
@@ -37,43 +38,57 @@ def institutions(user):
 
 
 def workload(user, *, root: Organisation | None, days: int = 30, today: date) -> dict:
-    """Per institution and day: settled visits, fees, insurance share, patient share (reversals excluded).
+    """Per institution and day: visits, prescriptions, fees, insurance share, patient share.
 
-    Clinic visits and prescriptions are counted where the clinic module records them; every settled visit is a
-    visit, so without the clinic the settled count stands for visits."""
+    Visits are every outpatient visit (门诊人次) not cancelled, settled with insurance or paid in cash, plus bills
+    settled at the counter without a clinic visit; fees are theirs. Insurance pays what settled settlements say
+    (reversals excluded); the patient pays the rest. Three grouped queries, whatever the number of rows."""
+    from countyhealth.clinic.models import Prescription, Visit
+
     start = today - timedelta(days=days - 1)
     orgs = institutions(user)
     if root is not None:
         orgs = orgs.filter(path__startswith=root.path)
-    rows = (Settlement.objects.filter(status=rules.SETTLED, settled_on__gte=start, settled_on__lte=today,
-                                      organisation__in=orgs)
-            .values("organisation_id", "organisation__name", "settled_on")
-            .annotate(visits=Count("id"), fees=Sum("total"), fund_general=Sum("fund_general"),
-                      fund_lb=Sum("fund_two_disease"), patient=Sum("patient_pays"))
-            .order_by("settled_on", "organisation__name"))
-    by_day = {start + timedelta(days=i): {"visits": 0, "fees": 0.0, "fund": 0.0, "lb": 0.0, "patient": 0.0}
-              for i in range(days)}
+    by_day = {start + timedelta(days=i): dict.fromkeys(SERIES, 0.0) for i in range(days)}
     by_org = {}
-    for row in rows:
-        fund = float(row["fund_general"] or 0) + float(row["fund_lb"] or 0)
-        day = by_day[row["settled_on"]]
-        day["visits"] += row["visits"]
-        day["fees"] += float(row["fees"] or 0)
-        day["fund"] += fund
-        day["lb"] += float(row["fund_lb"] or 0)
-        day["patient"] += float(row["patient"] or 0)
-        org = by_org.setdefault(row["organisation_id"], {"name": row["organisation__name"], "visits": 0,
-                                                         "fees": 0.0, "fund": 0.0, "patient": 0.0})
-        org["visits"] += row["visits"]
-        org["fees"] += float(row["fees"] or 0)
-        org["fund"] += fund
-        org["patient"] += float(row["patient"] or 0)
+
+    def add(org_id, name, day, **values):
+        for target in (by_day[day], by_org.setdefault(org_id, {"name": name, **dict.fromkeys(SERIES, 0.0)})):
+            for key, value in values.items():
+                target[key] += float(value or 0)
+
+    visits = (Visit.objects.filter(organisation__in=orgs, visit_date__gte=start, visit_date__lte=today)
+              .exclude(status="cancelled").values("organisation_id", "organisation__name", "visit_date")
+              .annotate(n=Count("id"), fees=Sum("fee_total")).order_by())
+    for row in visits:
+        add(row["organisation_id"], row["organisation__name"], row["visit_date"], visits=row["n"], fees=row["fees"])
+    prescriptions = (Prescription.objects.filter(organisation__in=orgs, visit__visit_date__gte=start,
+                                                 visit__visit_date__lte=today)
+                     .exclude(status="cancelled").values("organisation_id", "organisation__name", "visit__visit_date")
+                     .annotate(n=Count("id")).order_by())
+    for row in prescriptions:
+        add(row["organisation_id"], row["organisation__name"], row["visit__visit_date"], prescriptions=row["n"])
+    counter = ~Q(visit_ref__startswith=VISIT_PREFIX)
+    settled = (Settlement.objects.filter(status=rules.SETTLED, settled_on__gte=start, settled_on__lte=today,
+                                         organisation__in=orgs)
+               .values("organisation_id", "organisation__name", "settled_on")
+               .annotate(counter_n=Count("id", filter=counter), counter_fees=Sum("total", filter=counter),
+                         general=Sum("fund_general"), lb=Sum("fund_two_disease")).order_by())
+    for row in settled:
+        fund = (row["general"] or 0) + (row["lb"] or 0)
+        add(row["organisation_id"], row["organisation__name"], row["settled_on"], visits=row["counter_n"],
+            fees=row["counter_fees"], fund=fund, lb=row["lb"])
+    for target in (*by_day.values(), *by_org.values()):
+        target["patient"] = max(0.0, target["fees"] - target["fund"])
     return {
         "days": [d.isoformat() for d in by_day],
-        "series": {key: [round(v[key], 2) for v in by_day.values()] for key in ("visits", "fees", "fund", "lb",
-                                                                                 "patient")},
-        "institutions": sorted(by_org.values(), key=lambda o: -o["fees"]),
+        "series": {key: [round(v[key], 2) for v in by_day.values()] for key in SERIES},
+        "institutions": sorted(({**o, **{k: round(o[k], 2) for k in SERIES}} for o in by_org.values()),
+                               key=lambda o: (-o["fees"], o["name"])),
     }
+
+
+SERIES = ("visits", "prescriptions", "fees", "fund", "lb", "patient")
 
 
 def visits_to_settle(user):

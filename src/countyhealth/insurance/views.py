@@ -184,7 +184,7 @@ def workload(request):
         if root is not None and not institutions.filter(path__startswith=root.path).exists():
             root = None
     data = queries.workload(request.user, root=root, today=timezone.localdate())
-    data["text"] = {"visits": _("Settled visits"), "fund": _("Insurance pays"), "patient": _("Patient pays"),
+    data["text"] = {"visits": _("Visits"), "prescriptions": _("Prescriptions"), "fund": _("Insurance pays"), "patient": _("Patient pays"),
                     "lb": _("of which hypertension/diabetes benefit"), "fees": _("Fees"), "yuan": _("yuan")}
     return render(request, "insurance/workload.html", {"data": data, "root": root,
                                                        "roots": roots.filter(pk__in=_visible_roots(institutions))})

@@ -1,5 +1,5 @@
 // Workload and money charts (ECharts, vendored). Data comes from a json_script block: the CSP forbids inline
-// scripts. Daily: stacked insurance/patient shares with settled visits on a second axis; institutions: bars.
+// scripts. Daily: stacked insurance/patient shares with visits and prescriptions on a second axis; institutions: bars.
 (function () {
   "use strict";
   const node = document.getElementById("insurance-workload-data");
@@ -18,6 +18,8 @@
       { name: t.patient, type: "bar", stack: "money", data: data.series.patient, itemStyle: { color: "#e0a33b" } },
       { name: t.lb, type: "line", data: data.series.lb, itemStyle: { color: "#7a4fb3" } },
       { name: t.visits, type: "line", yAxisIndex: 1, data: data.series.visits, itemStyle: { color: "#333" } },
+      { name: t.prescriptions, type: "line", yAxisIndex: 1, data: data.series.prescriptions,
+        lineStyle: { type: "dashed" }, itemStyle: { color: "#888" } },
     ],
   });
   const orgs = data.institutions.slice(0, 30);
