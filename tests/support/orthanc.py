@@ -1,7 +1,8 @@
 """A throwaway Orthanc for the tests: Debian's /usr/sbin/Orthanc on a free loopback port, its own config and
 storage in a temp directory, authentication with a generated password. One per test process (xdist workers
 each get their own), stopped at exit. Tests using it are skipped, saying why, only where Orthanc is not
-installed (bin/test installs Debian's orthanc and orthanc-webviewer)."""
+installed (bin/test installs Debian's orthanc, orthanc-dicomweb and orthanc-webviewer). The DICOMweb plugin is
+loaded (pacs_server.config): the platform stores with STOW-RS and queries with QIDO-RS."""
 
 import atexit
 import secrets
@@ -62,6 +63,9 @@ def start() -> Orthanc:
     binary = pacs_server.executable()
     if binary is None:
         pytest.skip("Orthanc is not installed (Debian package `orthanc`; bin/test installs it)")
+    if not pacs_server.has_dicomweb():
+        pytest.skip("Orthanc's DICOMweb plugin is not installed (Debian package `orthanc-dicomweb`; bin/test "
+                    "installs it)")
     directory = Path(tempfile.mkdtemp(prefix="countyhealth-orthanc-"))
     username, password, port = "countyhealth", secrets.token_urlsafe(16), _free_port()
     config = pacs_server.write_config(directory, port=port, username=username, password=password)
@@ -75,6 +79,8 @@ def start() -> Orthanc:
             break
         try:
             if server.get("/system").status_code == 200:
+                if "dicom-web" not in server.get("/plugins").json():
+                    break  # the plugin is there but did not load: say so below with Orthanc's log
                 return server
         except httpx.HTTPError:
             pass
@@ -96,6 +102,7 @@ def running() -> Orthanc:
 def point_settings_at(settings, server: Orthanc) -> None:
     settings.ORTHANC_URL, settings.ORTHANC_USERNAME, settings.ORTHANC_PASSWORD = (
         server.url, server.username, server.password)
+    settings.ORTHANC_DICOMWEB_ROOT = "/dicom-web/"  # pacs_server.config's default
 
 
 @pytest.fixture(scope="session")

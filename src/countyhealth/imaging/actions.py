@@ -112,9 +112,11 @@ def _record_upload(acting_user, resident, files, first, question, urgency, misma
 
 
 @transaction.atomic(durable=True)
-def do_record_transfer(*, acting_user, study_id: int, stored: dict[int, dict], error: str = "") -> ImagingStudy:
-    """Book what one transfer attempt achieved: instances Orthanc stored, and either the study entering the
-    worklist (everything stored) or the failure with the next retry time."""
+def do_record_transfer(*, acting_user, study_id: int, stored: dict[int, dict], error: str = "",
+                       summary: dict | None = None) -> ImagingStudy:
+    """Book what one transfer attempt achieved: instances the PACS holds (with Orthanc's ids), the study's
+    series and image counts QIDO-RS reported, and either the study entering the worklist (everything stored)
+    or the failure with the next retry time."""
     study = ImagingStudy.objects.select_for_update().get(pk=study_id)
     now = timezone.now()
     for instance_id, answer in stored.items():
@@ -122,6 +124,9 @@ def do_record_transfer(*, acting_user, study_id: int, stored: dict[int, dict], e
             orthanc_instance_id=answer["ID"], orthanc_series_id=answer["ParentSeries"], sent_at=now)
         study.orthanc_study_id = answer["ParentStudy"]
     fields = ["orthanc_study_id", "transfer_attempts", "next_attempt_at", "last_transfer_error", "updated_at"]
+    if summary is not None:
+        study.pacs_series_count, study.pacs_instance_count = summary["series"], summary["instances"]
+        fields += ["pacs_series_count", "pacs_instance_count"]
     study.transfer_attempts += 1
     remaining = study.instances.filter(sent_at=None).exists()
     if error or remaining:

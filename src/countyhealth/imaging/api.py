@@ -60,7 +60,8 @@ def study_detail(request, study_id: int):
     viewer = reverse("imaging:pacs", args=["web-viewer/app/viewer.html"])
     series = [dict(s, viewer_url=f"{viewer}?series={s['orthanc_id']}" if s["orthanc_id"] else "")
               for s in queries.series_of(study)]
-    return {"study": study, "series": series, "reports": list(study.reports.order_by("-version"))}
+    return {"study": study, "series": series, "reports": list(study.reports.order_by("-version")),
+            "dicomweb_url": reverse("imaging:dicomweb", args=[f"studies/{study.study_instance_uid}"])}
 
 
 @router.post("/studies/{study_id}/claim", response=StudyOut, summary="Claim a study for reporting")

@@ -61,6 +61,9 @@ class ImagingStudy(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_transfer_error = models.CharField(max_length=500, blank=True)
     stored_at = models.DateTimeField(_("stored in the PACS"), null=True, blank=True)
+    # What QIDO-RS found in the PACS after the last transfer (the worklist's summary; null until asked).
+    pacs_series_count = models.PositiveIntegerField(_("series in the PACS"), null=True, blank=True)
+    pacs_instance_count = models.PositiveIntegerField(_("images in the PACS"), null=True, blank=True)
 
     # Worklist claim: one radiologist at a time, until claim_expires_at.
     claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
@@ -84,6 +87,8 @@ class ImagingStudy(models.Model):
             models.Index(fields=["from_org", "-created_at"], name="imaging_from"),
             models.Index(fields=["resident", "-created_at"], name="imaging_resident"),
             models.Index(fields=["next_attempt_at"], name="imaging_transfer_due"),
+            # The DICOMweb proxy finds the study from the Study Instance UID in the path.
+            models.Index(fields=["study_instance_uid"], name="imaging_study_uid"),
         ]
 
     def __str__(self):

@@ -1,5 +1,6 @@
 """Configuration of a local Orthanc (bin/demo, the tests): loopback HTTP only, authentication on, the DICOM
-port off (uploads arrive over REST), its own storage. Debian's Orthanc 1.10 cannot choose its bind address:
+port off (uploads arrive over DICOMweb STOW-RS), the DICOMweb plugin (Debian's orthanc-dicomweb) and the web
+viewer plugin (orthanc-webviewer) loaded, its own storage. Debian's Orthanc 1.10 cannot choose its bind address:
 `RemoteAccessAllowed: false` refuses every non-loopback client, and production firewalls the port."""
 
 import json
@@ -8,14 +9,20 @@ from pathlib import Path
 
 ORTHANC = "/usr/sbin/Orthanc"
 PLUGIN_DIR = Path("/usr/share/orthanc/plugins")
-PLUGINS = ("libOrthancWebViewer.so", "libOrthancDicomWeb.so")
+DICOMWEB_PLUGIN = PLUGIN_DIR / "libOrthancDicomWeb.so"
+PLUGINS = ("libOrthancWebViewer.so", DICOMWEB_PLUGIN.name)
 
 
 def executable() -> str | None:
     return shutil.which("Orthanc") or (ORTHANC if Path(ORTHANC).exists() else None)
 
 
-def config(*, storage: Path, port: int, username: str, password: str) -> dict:
+def has_dicomweb() -> bool:
+    """The platform stores and queries over DICOMweb: without the plugin a local Orthanc is of no use."""
+    return DICOMWEB_PLUGIN.exists()
+
+
+def config(*, storage: Path, port: int, username: str, password: str, dicomweb_root: str = "/dicom-web/") -> dict:
     return {
         "Name": "countyhealth",
         "StorageDirectory": str(storage),
@@ -30,7 +37,7 @@ def config(*, storage: Path, port: int, username: str, password: str) -> dict:
         "OrthancExplorerEnabled": False,
         "WebDavEnabled": False,
         "Plugins": [str(PLUGIN_DIR / name) for name in PLUGINS if (PLUGIN_DIR / name).exists()],
-        "DicomWeb": {"Enable": True, "Root": "/dicom-web/"},
+        "DicomWeb": {"Enable": True, "Root": dicomweb_root},
         "WebViewer": {"CachePath": str(storage / "webviewer-cache"), "CacheSize": 100, "Threads": 2},
     }
 

@@ -42,10 +42,12 @@ def _authorise(user, path: str) -> int | None:
     return study.resident_id
 
 
-def _stream(path: str, query: str):
+def stream(path: str, query: str, headers: dict | None = None):
+    """GET the Orthanc path; (response, body iterator that closes the connection), or None if unreachable."""
     http = pacs.client()
     try:
-        response = http.send(http.build_request("GET", "/" + path + (f"?{query}" if query else "")), stream=True)
+        response = http.send(http.build_request("GET", "/" + path.lstrip("/") + (f"?{query}" if query else ""),
+                                                headers=headers), stream=True)
     except httpx.HTTPError:
         http.close()
         return None
@@ -67,7 +69,7 @@ def pacs_proxy(request, path: str):
     if resident_id is not None:
         audit.record_access(request.user, [resident_id], "imaging.pacs." + path.split("/")[-2 if
                             path.startswith("instances/") else 1])
-    streamed = _stream(path, request.META.get("QUERY_STRING", ""))
+    streamed = stream(path, request.META.get("QUERY_STRING", ""))
     if streamed is None:
         return HttpResponse(status=502, content_type="text/plain")
     upstream, body = streamed

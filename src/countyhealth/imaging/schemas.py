@@ -17,6 +17,8 @@ class StudyOut(Schema):
     study_instance_uid: str
     created_at: datetime
     stored_at: datetime | None
+    pacs_series_count: int | None
+    pacs_instance_count: int | None
     reported_at: datetime | None
     transfer_attempts: int
     last_transfer_error: str
@@ -49,6 +51,7 @@ class SeriesOut(Schema):
 
 class StudyDetailOut(Schema):
     study: StudyOut
+    dicomweb_url: str  # the study's QIDO-RS / WADO-RS base in the same-origin proxy
     series: list[SeriesOut]
     reports: list[ReportOut]
 

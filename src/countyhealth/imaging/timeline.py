@@ -1,24 +1,33 @@
+"""The imaging entries of the resident's 360° timeline: one per study, at its latest report's signing (or
+its upload while unreported)."""
+
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from countyhealth.core.timeline import TimelineEntry
+from countyhealth.core import timeline
+from countyhealth.core.timeline import Source, TimelineEntry
 
-from .models import ImagingStudy
+from .models import ImagingReport, ImagingStudy
 
 KINDS = {"imaging": gettext_lazy("Imaging")}
 
 
-def provider(resident, user) -> list[TimelineEntry]:
-    studies = (ImagingStudy.objects.visible_to(user).filter(resident=resident).select_related("from_org")
-               .prefetch_related("reports").order_by("-created_at")[:100])
-    entries = []
-    for s in studies:
-        reports = sorted(s.reports.all(), key=lambda r: r.version)
-        title = _("%(modality)s study %(description)s: %(status)s") % {
-            "modality": s.modality or _("Imaging"), "description": s.study_description, "status": s.get_status_display()}
-        entries.append(TimelineEntry(at=reports[-1].signed_at if reports else s.created_at, kind="imaging",
-                                     title=title, summary=reports[-1].impression if reports else s.clinical_question,
-                                     organisation=s.from_org.name,
-                                     url=reverse("imaging:study-detail", args=[s.pk])))
-    return entries
+def _entry(s: ImagingStudy) -> TimelineEntry:
+    reports = sorted(s.reports.all(), key=lambda r: r.version)
+    title = _("%(modality)s study %(description)s: %(status)s") % {
+        "modality": s.modality or _("Imaging"), "description": s.study_description, "status": s.get_status_display()}
+    return TimelineEntry(at=s.shown_at, kind="imaging", title=title,
+                         summary=reports[-1].impression if reports else s.clinical_question,
+                         organisation=s.from_org.name, url=reverse("imaging:study-detail", args=[s.pk]))
+
+
+@timeline.paged
+def provider(resident, user, window: timeline.Window) -> list[TimelineEntry]:
+    latest_signing = ImagingReport.objects.filter(study=OuterRef("pk")).order_by("-version").values("signed_at")[:1]
+    studies = (ImagingStudy.objects.visible_to(user).filter(resident=resident)
+               .annotate(shown_at=Coalesce(Subquery(latest_signing), "created_at"))
+               .select_related("from_org").prefetch_related("reports"))
+    return timeline.gather(window, Source("imaging", studies, "shown_at", _entry))

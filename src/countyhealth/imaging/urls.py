@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import proxy, views
+from . import dicomweb_proxy, proxy, views
 
 app_name = "imaging"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("studies/<int:pk>/amend/", views.amend, name="report-amend"),
     path("studies/<int:pk>/report/", views.report_print, name="report-print"),
     path("pacs/<path:path>", proxy.pacs_proxy, name="pacs"),
+    path("dicom-web/<path:path>", dicomweb_proxy.dicomweb_proxy, name="dicomweb"),
 ]

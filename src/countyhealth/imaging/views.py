@@ -4,6 +4,7 @@ the viewer links and the report, and the printable report."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -102,14 +103,23 @@ def study_detail(request, pk):
         "study": study, "resident": study.resident, "series": queries.series_of(study), "reports": reports,
         "events": study.events.select_related("by").order_by("at"), "is_reader": is_reader,
         "claim_active": queries.claim_active(study), "claimed_by_me": claimed_by_me,
-        "first_instance": study.instances.exclude(orthanc_instance_id="").order_by("instance_number", "pk").first(),
     }
+    context.update(dicomweb_urls(study))
     if is_reader and study.status == ImagingStudy.Status.AWAITING_READ and claimed_by_me:
         context["report_form"] = ReportForm(request.POST or None)
     if is_reader and reports:
         context["amend_form"] = AmendForm(initial={"findings": reports[0].findings,
                                                    "impression": reports[0].impression})
     return render(request, "imaging/study_detail.html", context)
+
+
+def dicomweb_urls(study) -> dict:
+    """The study's WADO-RS base in the same-origin proxy, and the first image rendered by WADO-RS."""
+    base = reverse("imaging:dicomweb", args=[f"studies/{study.study_instance_uid}"])
+    first = study.instances.exclude(sent_at=None).order_by("instance_number", "pk").first()
+    preview = (f"{base}/series/{first.series_instance_uid}/instances/{first.sop_instance_uid}/rendered"
+               if first else "")
+    return {"dicomweb_url": base, "preview_url": preview}
 
 
 @require_POST

@@ -31,6 +31,14 @@ def stored_series(world):
     return s, {"path": f"web-viewer/series/{series_id}"}
 
 
+def stored_instance_metadata(world):
+    """A study stored in the test Orthanc: the DICOMweb proxy path of one instance's metadata."""
+    s, _ = stored_series(world)
+    instance = s.instances.first()
+    return s, {"path": f"studies/{s.study_instance_uid}/series/{instance.series_instance_uid}/instances/"
+                       f"{instance.sop_instance_uid}/metadata"}
+
+
 REPORT = {"findings": "双肺纹理清晰。", "impression": "未见异常。"}
 
 URL_CASES = {
@@ -43,6 +51,7 @@ URL_CASES = {
     "imaging:report-sign": Case(study, method="post", body=REPORT),
     "imaging:report-amend": Case(study, method="post", body=dict(REPORT, reason="补充")),
     "imaging:pacs": Case(stored_series),
+    "imaging:dicomweb": Case(stored_instance_metadata),
 }
 
 API_CASES = {

@@ -17,12 +17,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         binary = pacs_server.executable()
         if binary is None:
-            raise CommandError("Orthanc is not installed (apt-get install orthanc orthanc-webviewer)")
+            raise CommandError("Orthanc is not installed (apt-get install orthanc orthanc-dicomweb orthanc-webviewer)")
+        if not pacs_server.has_dicomweb():
+            raise CommandError("Orthanc's DICOMweb plugin is not installed (apt-get install orthanc-dicomweb)")
         url = urlsplit(settings.ORTHANC_URL)
         if url.hostname not in {"127.0.0.1", "localhost"}:
             raise CommandError(f"ORTHANC_URL {settings.ORTHANC_URL} is not on loopback: not starting a local one")
         if not settings.ORTHANC_USERNAME or not settings.ORTHANC_PASSWORD:
             raise CommandError("set ORTHANC_USERNAME and ORTHANC_PASSWORD")
         path = pacs_server.write_config(settings.DATA_DIR / "orthanc", port=url.port or 8042,
-                                        username=settings.ORTHANC_USERNAME, password=settings.ORTHANC_PASSWORD)
+                                        username=settings.ORTHANC_USERNAME, password=settings.ORTHANC_PASSWORD,
+                                        dicomweb_root=settings.ORTHANC_DICOMWEB_ROOT)
         os.execv(binary, [binary, "--logdir=" + str(path.parent), str(path)])
