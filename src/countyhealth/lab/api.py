@@ -10,7 +10,7 @@ from countyhealth.audit import log as audit
 from countyhealth.core.pagination import paginate
 from countyhealth.residents.models import Resident
 
-from . import actions, queries
+from . import actions, hl7in, ingest, queries
 from .models import CriticalAlert, LabReport, LabResult
 from .schemas import AcknowledgeIn, AlertDetailOut, AlertOut, OrderIn, OrderOut, ReportOut, ResultOut
 
@@ -20,15 +20,22 @@ HL7_BODY = {"requestBody": {"required": True, "content": {"x-application/hl7-v2+
                                                              "text/plain": {"schema": {"type": "string"}}}}}
 
 
-@router.post("/hl7", summary="Receive one HL7 v2 ORU^R01 message; answers the ACK (AA, or AE/AR with the reason)",
+@router.post("/hl7", summary="Receive HL7 v2 ORU^R01 results (one message or a batch); answers the ACK(s)",
              openapi_extra=HL7_BODY, response={200: str, 400: str})
 def hl7_in(request):
-    """The body is the message itself (ER7 text). AA → 200; AE/AR → 400 with the acknowledgement, MSA-3 giving
-    the reason. A message already accepted (same sender and MSH-10) is answered AA again and not stored twice."""
+    """The body is ER7 text: one message, or a batch (FHS/BHS … BTS/FTS, or several MSH-led messages).
+    One message: AA → 200; AE/AR → 400 with the acknowledgement, MSA-3 giving the reason. A batch → 200 with a
+    batch of acknowledgements, one per message in order (each AA, AE or AR); a bad message never affects its
+    neighbours. A message already accepted (same sender and MSH-10) is answered AA again and not stored twice."""
     raw = request.body.decode("utf-8", errors="replace")
-    outcome = actions.do_ingest_hl7(acting_user=request.user, raw=raw)
-    return HttpResponse(outcome.ack, status=200 if outcome.accepted else 400,
-                        content_type="x-application/hl7-v2+er7; charset=utf-8")
+    content_type = "x-application/hl7-v2+er7; charset=utf-8"
+    batch = hl7in.split_batch(raw)
+    if batch is not None:
+        outcomes = ingest.do_ingest_hl7_batch(acting_user=request.user, raws=batch)
+        text = hl7in.batch_ack([o.ack for o in outcomes], file=hl7in.normalise_text(raw).startswith("FHS"))
+        return HttpResponse(text, status=200, content_type=content_type)
+    outcome = ingest.do_ingest_hl7(acting_user=request.user, raw=raw)
+    return HttpResponse(outcome.ack, status=200 if outcome.accepted else 400, content_type=content_type)
 
 
 @router.get("/residents/{resident_id}/results", response=list[ResultOut], summary="A resident's lab results")

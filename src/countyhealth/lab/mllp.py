@@ -1,5 +1,9 @@
-"""The MLLP side of HL7 ingest: python-hl7's asyncio server frames the blocks, each block goes through the
-same action as `POST /api/lab/hl7` (in a thread: no ORM in async code) and the ACK goes back on the wire."""
+"""The MLLP side of HL7 ingest: python-hl7's asyncio server frames the blocks; the blocks waiting on a
+connection go through the same batch action as `POST /api/lab/hl7` (in a thread: no ORM in async code) and the
+ACKs go back on the wire in order.
+
+A sender that waits for each ACK (original mode) gets one message per batch; a sender that pipelines has every
+block already received processed together (at most `ingest.BATCH_SIZE`), sharing the database round trips."""
 
 import asyncio
 
@@ -8,23 +12,46 @@ from asgiref.sync import sync_to_async
 
 from countyhealth.accounts.system import system_user
 
-from . import actions
+from . import ingest
+
+_END = object()  # the sender hung up
 
 
-def _ingest(raw: str) -> str:
-    return actions.do_ingest_hl7(acting_user=system_user("hl7"), raw=raw).ack
+def _ingest(raws: list[str]) -> list[str]:
+    return [o.ack for o in ingest.do_ingest_hl7_batch(acting_user=system_user("hl7"), raws=raws)]
 
 
-async def handle_connection(reader, writer) -> None:
+async def _read_blocks(reader, queue: asyncio.Queue) -> None:
     try:
         while not reader.at_eof():
             block = await reader.readblock()
-            ack = await sync_to_async(_ingest, thread_sensitive=True)(block.decode("utf-8", errors="replace"))
-            writer.writeblock(ack.encode("utf-8"))
-            await writer.drain()
+            await queue.put(block.decode("utf-8", errors="replace"))
     except (asyncio.IncompleteReadError, hl7.mllp.InvalidBlockError, ConnectionError):
-        pass  # the sender hung up or sent garbage outside a block: nothing more to answer
+        pass  # the sender hung up or sent garbage outside a block: nothing more to read
     finally:
+        await queue.put(_END)
+
+
+async def handle_connection(reader, writer) -> None:
+    queue: asyncio.Queue = asyncio.Queue(maxsize=ingest.BATCH_SIZE * 2)
+    reading = asyncio.create_task(_read_blocks(reader, queue))
+    try:
+        finished = False
+        while not finished:
+            batch = [await queue.get()]
+            while len(batch) < ingest.BATCH_SIZE and not queue.empty():
+                batch.append(queue.get_nowait())
+            if batch[-1] is _END:
+                batch.pop()
+                finished = True
+            if batch:
+                for ack in await sync_to_async(_ingest, thread_sensitive=True)(batch):
+                    writer.writeblock(ack.encode("utf-8"))
+                await writer.drain()
+    except ConnectionError:
+        pass  # the sender left before reading its ACKs; what was stored stays stored
+    finally:
+        reading.cancel()
         writer.close()
 
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from countyhealth.lab import actions
+from countyhealth.lab.ingest import do_ingest_hl7
 
 
 def oru(resident, *, sender: str, control_id: str = "MSG1", observations=(("2823-3", "6.9", "mmol/L"),),
@@ -26,7 +26,7 @@ def oru(resident, *, sender: str, control_id: str = "MSG1", observations=(("2823
 
 
 def ingest(lab_user, resident, **kwargs):
-    return actions.do_ingest_hl7(acting_user=lab_user, raw=oru(resident, sender=lab_user.organisation.code, **kwargs))
+    return do_ingest_hl7(acting_user=lab_user, raw=oru(resident, sender=lab_user.organisation.code, **kwargs))
 
 
 def critical_potassium(lab_user, resident, doctor, *, control_id="K1", value="6.9"):

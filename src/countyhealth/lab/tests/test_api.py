@@ -71,3 +71,18 @@ def test_results_recognisable_and_order_through_the_api(client, users, patient):
     assert order.status_code == 201 and order.json()["decision"] == "recognised"
     report = client.get(f"/api/lab/reports/{results[0]['report_id']}", **doctor).json()
     assert report["results"][0]["value"] in ("7.1", "7.1000")
+
+
+def test_hl7_batch_over_http_answers_every_message_in_order(client, users, patient):
+    sender = users.lab_technician.organisation.code
+    messages = [oru(patient, sender=sender, control_id="HB1", observations=(("2823-3", "4.0", "mmol/L"),)),
+                oru(patient, sender=sender, control_id="HB2", observations=(("9999-9", "1", "mmol/L"),)),
+                oru(patient, sender=sender, control_id="HB3", observations=(("2951-2", "140", "mmol/L"),))]
+    body = "\r".join([f"FHS|^~\\&|LIS|{sender}", f"BHS|^~\\&|LIS|{sender}", *messages, "BTS|3", "FTS|1"])
+    response = post_hl7(client, users.lab_technician, body)
+    assert response.status_code == 200
+    segments = response.content.decode().split("\r")
+    assert [s[:3] for s in (segments[0], segments[1], segments[-2], segments[-1])] == ["FHS", "BHS", "BTS", "FTS"]
+    assert [s.split("|")[1:3] for s in segments if s.startswith("MSA|")] == [["AA", "HB1"], ["AE", "HB2"], ["AA", "HB3"]]
+    assert segments[-2] == "BTS|3"
+    assert LabResult.objects.filter(resident=patient).count() == 2

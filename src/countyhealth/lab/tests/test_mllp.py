@@ -47,6 +47,19 @@ def test_listener_acknowledges_accepted_and_rejected_messages(county, make_resid
         assert "MSA|AA|MLLP1" in good
         assert "MSA|AR|" in bad
         assert LabResult.objects.filter(resident=patient).count() == 1
+        # A pipelining sender writes every message before reading: each is answered, in order.
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            ids = ["P1", "P2", "P3", "P4"]
+            sent = [oru(patient, sender=county.hospital.code, control_id=i) for i in ids]
+            sent[2] = sent[2].replace("2823-3", "9999-9")
+            sock.sendall(b"".join(b"\x0b" + m.encode() + b"\x1c\r" for m in sent))
+            received = b""
+            while received.count(b"\x1c\r") < len(sent):
+                received += sock.recv(65536)
+        text = received.decode().replace("\x0b", "").replace("\x1c", "")
+        answers = [line.split("|")[1:3] for line in text.split("\r") if line.startswith("MSA|")]
+        assert answers == [["AA", "P1"], ["AA", "P2"], ["AE", "P3"], ["AA", "P4"]]
+        assert LabResult.objects.filter(resident=patient).count() == 4
     finally:
         loop.call_soon_threadsafe(servers[0].close)
         thread.join(10)
