@@ -11,6 +11,7 @@ delineation; ST deviation per lead is read on each lead's median beat against th
 J point (QRS offset) and at J+60 ms. Clinical thresholds live in `rules.py`.
 """
 
+import importlib
 import math
 import warnings
 
@@ -21,6 +22,8 @@ from scipy import signal as sp
 from . import rules
 from .formats import LEADS, Recording
 
+# The module, not the function of the same name that `neurokit2.ecg` exports.
+ecg_delineate_module = importlib.import_module("neurokit2.ecg.ecg_delineate")
 RATE = 500  # Hz: every recording is analysed at 500 Hz
 QUIET_FRACTION = 0.15  # QRS edges: spatial velocity below this share of its QRS peak
 BEFORE = 0.4  # s before each R peak in the median beat, at most (less at fast rates: see `_window`)
@@ -30,6 +33,7 @@ TILES = 5  # NeuroKit2's delineation needs a few beats
 
 
 HIGH_PASS = sp.butter(5, 0.5, "highpass", fs=RATE, output="sos")
+NOISE_HIGH_PASS = sp.butter(2, 40, "highpass", fs=RATE, output="sos")  # what is left above 40 Hz is noise
 
 
 def _resampled(rec: Recording) -> np.ndarray:
@@ -44,8 +48,7 @@ def _resampled(rec: Recording) -> np.ndarray:
 def _quality(raw: np.ndarray) -> list[dict]:
     """Lead off (flat line), saturation (samples stuck at the extremes), noise (high-frequency content)."""
     warnings_out = []
-    sos = sp.butter(2, 40, "highpass", fs=RATE, output="sos")
-    high = sp.sosfiltfilt(sos, raw, axis=1)
+    high = sp.sosfiltfilt(NOISE_HIGH_PASS, raw, axis=1)
     for index, name in enumerate(LEADS):
         lead = raw[index]
         spread = float(np.ptp(lead))
@@ -88,7 +91,8 @@ def analyse(rec: Recording, *, sex: str | None = None, age: int | None = None) -
     combined = np.sqrt(np.mean(clean[usable] ** 2, axis=0))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _signals, info = nk.ecg_peaks(combined, sampling_rate=RATE, method="neurokit")
+        # `ecg_findpeaks` is what `ecg_peaks` runs, without building a pandas frame of the whole signal.
+        info = nk.ecg_findpeaks(combined, sampling_rate=RATE, method="neurokit")
     peaks = np.asarray(info["ECG_R_Peaks"], dtype=int)
     if len(peaks) < 2:
         return result | _empty(quality, reason="no_beats", sex=sex, age=age)
@@ -163,8 +167,7 @@ def _fiducials(median: np.ndarray, centre: int):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            _signals, waves = nk.ecg_delineate(tiled, rpeaks=rpeaks, sampling_rate=RATE, method="prominence",
-                                               typical_st_segment=_typical_st_ms(length))
+            waves = _delineate(tiled, rpeaks, typical_st_segment=_typical_st_ms(length))
         except (ValueError, IndexError):
             waves = {}
     p_on, q_peak, s_peak, t_off = (_point(waves, key, 2, len(tile)) for key in
@@ -181,6 +184,16 @@ def _fiducials(median: np.ndarray, centre: int):
     p_on = p_on if p_on is not None and 0 <= p_on < qrs_on else None
     t_off = t_off if t_off is not None and qrs_off < t_off < length else None
     return p_on, qrs_on, qrs_off, t_off
+
+
+def _delineate(tiled: np.ndarray, rpeaks: np.ndarray, **limits) -> dict:
+    """NeuroKit2's prominence delineator (Emrich et al., 2024). `ecg_delineate` runs it and then spends ~90 % of
+    its time building a pandas frame of 0/1 columns over the signal, which we never read: call the delineator
+    itself, and the public function only if a later NeuroKit2 renames it."""
+    delineator = getattr(ecg_delineate_module, "_prominence_ecg_delineator", None)
+    if delineator is None:
+        return nk.ecg_delineate(tiled, rpeaks=rpeaks, sampling_rate=RATE, method="prominence", **limits)[1]
+    return delineator(tiled, rpeaks=rpeaks, sampling_rate=RATE, **limits)
 
 
 def _typical_st_ms(length: int) -> float:

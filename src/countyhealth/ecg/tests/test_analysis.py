@@ -51,6 +51,15 @@ def test_long_qt_is_a_candidate():
     assert result["qtc_bazett_ms"] >= 550 and "long_qtc" in result["reasons"]
 
 
+def test_public_delineate_gives_the_same_analysis(monkeypatch):
+    """The analysis calls NeuroKit2's delineator directly (fast) and falls back to `ecg_delineate` if it moves."""
+    from countyhealth.ecg import analysis
+
+    fast = analyse(recording(72), sex="M", age=60)
+    monkeypatch.delattr(analysis.ecg_delineate_module, "_prominence_ecg_delineator")
+    assert analyse(recording(72), sex="M", age=60) == fast
+
+
 def test_real_dicom_ecg():
     result = analyse(decode(open(get_testdata_file("waveform_ecg.dcm"), "rb").read()), sex="F", age=50)
     assert 50 <= result["heart_rate"] <= 75 and result["quality"] == []
