@@ -7,7 +7,7 @@ import sys
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="Pre-analyse an ECG file (DICOM, HL7 aECG, GE MUSE, WFDB zip, CSV).")
+    parser = argparse.ArgumentParser(description="Pre-analyse an ECG file (DICOM, HL7 aECG, GE MUSE, SCP-ECG, WFDB zip, CSV).")
     parser.add_argument("file")
     parser.add_argument("--sex", choices=["M", "F"])
     parser.add_argument("--age", type=int)

@@ -7,7 +7,7 @@ from .models import Ecg
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("ECG file"), help_text=_(
-        "DICOM 12-lead ECG, HL7 aECG XML, GE MUSE XML, WFDB (.zip, or the .hea with its .dat below) or CSV; at most 50 MB."))
+        "DICOM 12-lead ECG, HL7 aECG XML, GE MUSE XML, SCP-ECG, WFDB (.zip, or the .hea with its .dat below) or CSV; at most 50 MB."))
     file2 = forms.FileField(label=_("Second WFDB file (.dat or .hea)"), required=False)
     chest_pain = forms.BooleanField(label=_("Chest pain"), required=False)
     chest_pain_onset = forms.DateTimeField(label=_("Chest pain onset"), required=False,

@@ -1,7 +1,7 @@
 """ECG file formats → one in-memory form (`Recording`).
 
 `decode(data, filename)` recognises the format by content (not by the file name), decodes it with the format's
-maintained parser where one exists (pydicom, wfdb) and checks the result: the eight independent leads (I, II,
+maintained parser where one exists (pydicom, wfdb, ecgdatakit for SCP-ECG) and checks the result: the eight independent leads (I, II,
 V1–V6) present, a plausible sampling rate and duration, finite values. Limb leads III, aVR, aVL and aVF are
 derived (Einthoven/Goldberger) when a file stores only the eight independent leads, as GE MUSE and many WFDB
 records do. Every failure is a `DecodeError` with a translated message; nothing is stored by this package.
@@ -100,8 +100,12 @@ def build(leads: dict[str, np.ndarray], sampling_rate: float, source_format: str
 
 
 def sniff(data: bytes) -> str:
+    from .scp import looks_like_scp
+
     if len(data) > 132 and data[128:132] == b"DICM":
         return "dicom"
+    if looks_like_scp(data):
+        return "scp"
     if data[:4] == b"PK\x03\x04":
         return "wfdb"
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -116,7 +120,7 @@ def sniff(data: bytes) -> str:
 
 def decode(data: bytes, filename: str = "") -> Recording:
     """Decode any accepted file. Raises DecodeError with a translated message."""
-    from . import csv_format, dicom, hl7_aecg, muse, wfdb_format
+    from . import csv_format, dicom, hl7_aecg, muse, scp, wfdb_format
 
     if not data:
         raise DecodeError(_("The file is empty."), code="ecg_empty")
@@ -125,7 +129,7 @@ def decode(data: bytes, filename: str = "") -> Recording:
                           code="ecg_too_large")
     kind = sniff(data)
     readers = {"dicom": dicom.read, "wfdb": wfdb_format.read_zip, "hl7_aecg": hl7_aecg.read, "muse": muse.read,
-               "csv": csv_format.read}
+               "csv": csv_format.read, "scp": scp.read}
     if kind == "xml":
         raise DecodeError(_("This XML file is neither an HL7 aECG nor a GE MUSE ECG."), code="ecg_unknown_format")
     try:
@@ -138,7 +142,7 @@ def decode(data: bytes, filename: str = "") -> Recording:
 
 
 FORMAT_LABELS = {"dicom": "DICOM", "wfdb": "WFDB", "hl7_aecg": "HL7 aECG", "muse": "GE MUSE", "csv": "CSV",
-                 "xml": "XML"}
+                 "xml": "XML", "scp": "SCP-ECG"}
 
 
 def bundle(files: list[tuple[str, bytes]]) -> tuple[bytes, str]:

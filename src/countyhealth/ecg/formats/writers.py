@@ -7,8 +7,10 @@ carries the whole shift) to the end of the T wave.
 """
 
 import base64
+import binascii
 import hashlib
 import io
+import struct
 import tempfile
 import zipfile
 from pathlib import Path
@@ -144,4 +146,39 @@ def to_muse(rec: Recording) -> bytes:
     return "".join(parts).encode()
 
 
-WRITERS = {"csv": to_csv, "wfdb": to_wfdb_zip, "dicom": to_dicom, "hl7_aecg": to_hl7_aecg, "muse": to_muse}
+# SCP-ECG lead codes (EN 1064 Section 3 table).
+SCP_LEAD_CODES = {"I": 1, "II": 2, "V1": 3, "V2": 4, "V3": 5, "V4": 6, "V5": 7, "V6": 8, "III": 61, "aVR": 62,
+                  "aVL": 63, "aVF": 64}
+
+
+def _scp_section(sid: int, body: bytes) -> bytes:
+    body += b"\0" * (len(body) % 2)  # sections have an even length
+    rest = struct.pack("<HIBB", sid, 16 + len(body), 20, 20) + b"SCPECG" + body
+    return struct.pack("<H", binascii.crc_hqx(rest, 0xFFFF)) + rest
+
+
+def to_scp(rec: Recording, leads=LEADS) -> bytes:
+    """An uncompressed SCP-ECG v2.0 record: Section 0 (pointers), 3 (leads) and 6 (rhythm data, 1 µV per count,
+    no Huffman coding, no reference-beat subtraction) — what carts write when compression is off."""
+    samples = [np.clip(np.round(rec.leads[name] * 1000), -32768, 32767).astype("<i2").tobytes() for name in leads]
+    count = len(rec.leads["II"])
+    section3 = struct.pack("<BB", len(leads), 0x04) + b"".join(
+        struct.pack("<IIB", 1, count, SCP_LEAD_CODES[name]) for name in leads)
+    section6 = (struct.pack("<HHBB", 1000, round(1_000_000 / rec.sampling_rate), 0, 0)
+                + b"".join(struct.pack("<H", len(lead)) for lead in samples) + b"".join(samples))
+    bodies = {3: _scp_section(3, section3), 6: _scp_section(6, section6)}
+    section0_length = 16 + 10 * 12
+    position, pointers = 7 + section0_length, [struct.pack("<HII", 0, section0_length, 7)]
+    for sid in range(1, 12):
+        if sid in bodies:
+            pointers.append(struct.pack("<HII", sid, len(bodies[sid]), position))
+            position += len(bodies[sid])
+        else:
+            pointers.append(struct.pack("<HII", sid, 0, 0))
+    record = _scp_section(0, b"".join(pointers)) + bodies[3] + bodies[6]
+    size = struct.pack("<I", 6 + len(record))
+    return struct.pack("<H", binascii.crc_hqx(size + record, 0xFFFF)) + size + record
+
+
+WRITERS = {"csv": to_csv, "wfdb": to_wfdb_zip, "dicom": to_dicom, "hl7_aecg": to_hl7_aecg, "muse": to_muse,
+           "scp": to_scp}

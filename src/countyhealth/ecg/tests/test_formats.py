@@ -57,6 +57,9 @@ def test_bad_inputs():
     muse = writers.to_muse(recording())
     assert err(muse[: len(muse) - 5000]) == "ecg_truncated"
     assert err(b"<?xml version='1.0'?><Other/>") == "ecg_unknown_format"
+    scp = writers.to_scp(recording())
+    assert err(scp[: len(scp) // 2]) == "ecg_unreadable"  # the record declares more bytes than it has
+    assert err(writers.to_scp(recording(), leads=("I", "II", "V1", "V2"))) == "ecg_lead_count"
 
 
 @override_settings(ECG_MAX_UPLOAD_BYTES=1000)
