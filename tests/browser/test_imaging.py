@@ -1,5 +1,6 @@
 """Remote imaging end to end against a real Orthanc: a township uploads a CT study, a county radiologist finds it
-in the worklist, views it in Orthanc's web viewer through the platform's proxy, signs a report, and the
+in the worklist (with the series and image counts QIDO-RS found), sees the first image rendered by WADO-RS and
+views the series in Orthanc's web viewer, both through the platform's proxies, signs a report, and the
 township reads and prints it."""
 
 import datetime as dt
@@ -46,8 +47,13 @@ def test_township_uploads_a_ct_that_a_radiologist_views_and_reports(page, log_in
     page.locator("nav.mainnav").get_by_role("link", name="影像工作列表").click()
     row = page.locator("tbody tr", has_text="王建国")
     expect(row).to_contain_text("加急")
+    expect(row).to_contain_text("1 个序列 · 5 幅图像")  # what QIDO-RS found in the PACS
     row.get_by_role("link").first.click()
     page.get_by_role("button", name="认领并报告").click()
+    # The first image, rendered by WADO-RS and fetched through the platform's DICOMweb proxy.
+    page.wait_for_function("() => { const i = document.querySelector('img.imaging-preview');"
+                           " return i && i.complete && i.naturalWidth === 128; }")
+    assert "/imaging/dicom-web/studies/" in page.locator("img.imaging-preview").get_attribute("src")
 
     with page.context.expect_page() as opened:
         page.get_by_role("link", name="在阅片器中打开").click()
