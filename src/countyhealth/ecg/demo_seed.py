@@ -45,7 +45,15 @@ def seed(*, seeder, seed: int, as_of: date) -> str:
     townships = [t for t in townships if doctors[t.pk]]
     if hospital is None or not readers or not townships:
         return "ecg: skipped (no county hospital, reader or township doctor)"
-    files = [_template(i, rate, st) for i, (rate, st, _phrases) in enumerate(TEMPLATES)]
+    made = {}  # one synthesised file per distinct (rate, ST) template, made when first drawn
+
+    def template_file(index):
+        rate, st, _phrases = TEMPLATES[index]
+        key = (rate, tuple(sorted(st.items())))
+        if key not in made:
+            made[key] = _template(len(made), rate, st)
+        return made[key]
+
     now = timezone.make_aware(datetime.combine(as_of, time(16, 0)))
     pace = {t.pk: rng.uniform(6, 40) for t in townships}  # median routine turnaround per township, minutes
     pools = {t.pk: list(Resident.objects.filter(catchment_org__path__startswith=t.path, is_active=True)
@@ -57,7 +65,7 @@ def seed(*, seeder, seed: int, as_of: date) -> str:
         index = int(rng.integers(6, 8)) if urgent_case else int(rng.integers(0, 6))
         uploaded = now - timedelta(minutes=float(rng.uniform(30, DAYS * 24 * 60)))
         pool = pools[township.pk]
-        path, sha, size, result = files[index]
+        path, sha, size, result = template_file(index)
         resident_id = pool[int(rng.integers(len(pool)))] if pool else None
         if resident_id is None or (resident_id, sha) in used:
             continue

@@ -1,10 +1,6 @@
 """Pre-analysis on synthetic ECGs with known truth and on pydicom's real 12-lead ECG."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from pydicom.data import get_testdata_file
@@ -13,8 +9,6 @@ from countyhealth.ecg.analysis import analyse
 from countyhealth.ecg.formats import decode
 
 from .factories import ANTERIOR_STEMI, recording
-
-SRC = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize(("rate", "rhythm"), [(72, "sinus"), (50, "sinus_bradycardia"), (110, "sinus_tachycardia")])
@@ -71,13 +65,17 @@ def test_flat_leads_are_reported():
     assert {"code": "lead_off", "lead": "V4"} in analyse(flat)["quality"]
 
 
-def test_cli_prints_json(tmp_path):
+def test_cli_prints_json(tmp_path, capsys):
+    """The command's code, in this process (a `python -m` subprocess would spend seconds importing NeuroKit2)."""
+    from countyhealth.ecg.analyse import main
+
     path = tmp_path / "ecg.dcm"
     path.write_bytes(open(get_testdata_file("waveform_ecg.dcm"), "rb").read())
-    out = subprocess.run([sys.executable, "-m", "countyhealth.ecg.analyse", str(path), "--sex", "F", "--age", "50"],
-                         capture_output=True, text=True, check=True,
-                         env=os.environ | {"PYTHONPATH": str(SRC)}).stdout
-    data = json.loads(out)
+    assert main([str(path), "--sex", "F", "--age", "50"]) == 0
+    data = json.loads(capsys.readouterr().out)
     for key in ("heart_rate", "rhythm", "pr_ms", "qrs_ms", "qt_ms", "qtc_bazett_ms", "qtc_fridericia_ms", "st_mv",
                 "quality", "urgent", "reasons"):
         assert key in data
+    (tmp_path / "bad.csv").write_bytes(b"a,b\n1,2\n")
+    assert main([str(tmp_path / "bad.csv")]) == 2
+    assert json.loads(capsys.readouterr().err)["error"] == "ecg_csv_layout"
