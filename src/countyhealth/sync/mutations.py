@@ -11,10 +11,15 @@ from uuid import UUID
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field
 
+from countyhealth.core.codes import label
 from countyhealth.core.errors import ActionError, Conflict, NotVisible
 from countyhealth.familydoctor import actions as familydoctor
 from countyhealth.publichealth import actions as publichealth
-from countyhealth.publichealth.rules import FollowUpClass, NextAction
+from countyhealth.publichealth.models import Enrolment
+from countyhealth.publichealth.rules import FollowUpClass, NextAction, Programme, elderly_due_list_opens
+from countyhealth.records import actions as records
+from countyhealth.records import codes as record_codes
+from countyhealth.records import rules as record_rules
 from countyhealth.residents.actions.registration import ResidentData, do_register_resident, do_update_resident
 from countyhealth.residents.models import Resident
 
@@ -122,6 +127,64 @@ def record_child_visit(user, device, payload: dict) -> Outcome:
     visit = publichealth.do_record_child_visit(acting_user=user, resident_id=rid, data=data, client_uuid=p.client_id)
     return Outcome({"status": "applied", "server_id": visit.pk, "client_id": str(visit.client_uuid),
                     "resident": rid, "slot": visit.slot}, rid, visit.pk)
+
+
+class ElderlyCheckData(Shape):
+    """The part of the 健康体检表 a village doctor fills in at an elderly resident's home (PHS3 §5: assessment
+    and physical examination); the eight tests are added at the township, so the check stays incomplete until
+    then."""
+
+    check_date: date
+    sbp_left: int | None = None
+    dbp_left: int | None = None
+    sbp_right: int | None = None
+    dbp_right: int | None = None
+    pulse_rate: int | None = None
+    height_cm: Decimal | None = None
+    weight_kg: Decimal | None = None
+    waist_cm: Decimal | None = None
+    self_rated_health: str = Field(default="", max_length=2)
+    self_care_eating: str = Field(default="", max_length=2)
+    self_care_grooming: str = Field(default="", max_length=2)
+    self_care_dressing: str = Field(default="", max_length=2)
+    self_care_toileting: str = Field(default="", max_length=2)
+    self_care_mobility: str = Field(default="", max_length=2)
+    cognition_screen: str = Field(default="", max_length=2)
+    mmse_score: int | None = None
+    mood_screen: str = Field(default="", max_length=2)
+    depression_score: int | None = None
+
+
+class ElderlyCheckPayload(ResidentRef):
+    client_id: UUID
+    data: ElderlyCheckData
+
+
+def record_elderly_check(user, device, payload: dict) -> Outcome:
+    """The elderly programme's yearly service is the 健康体检表 (PHS3 §5): `records.do_record_health_check`,
+    which validates it, derives the classified blood pressure, BMI and §5.1 self-care score, and judges whether
+    it is complete for the programme. The next due date is the §5.2 rule's: the next year's list opens on
+    1 January once the check is complete; until then the enrolment's own."""
+    p = ElderlyCheckPayload.model_validate(payload)
+    rid = resident_id_of(user, p)
+    enrolment = Enrolment.objects.visible_to(user).current().filter(resident_id=rid, programme=Programme.ELDERLY).first()
+    if enrolment is None:
+        if not Resident.objects.visible_to(user).filter(pk=rid).exists():
+            raise NotVisible()
+        raise ActionError(_("The resident is not in the elderly programme."), code="not_enrolled", field="programme")
+    data = {k: v for k, v in p.data.model_dump().items() if v not in (None, "")}
+    check = records.do_record_health_check(acting_user=user, resident_id=rid, data=data)
+    next_due = (elderly_due_list_opens(check.check_date.year + 1) if check.is_complete_for_elderly
+                else enrolment.next_due)
+    band = record_rules.self_care_band(check.self_care_score) if check.self_care_score is not None else ""
+    return Outcome({
+        "status": "applied", "server_id": check.pk, "client_id": str(p.client_id), "resident": rid,
+        "sbp": check.sbp, "dbp": check.dbp, "bmi": str(check.bmi) if check.bmi is not None else None,
+        "self_care_score": check.self_care_score, "self_care_band": band,
+        "self_care_band_label": label(record_codes.SELF_CARE_LEVEL, band) if band else "",
+        "complete_for_elderly": check.is_complete_for_elderly,
+        "next_due": next_due.isoformat() if next_due else None,
+    }, rid, check.pk)
 
 
 class RegisterPayload(Shape):
@@ -233,6 +296,7 @@ def update_resident(user, device, payload: dict) -> Outcome:
 HANDLERS = {
     "followup": record_followup,
     "child_visit": record_child_visit,
+    "elderly_check": record_elderly_check,
     "register_resident": register_resident,
     "sign_contract": sign_contract,
     "renew_contract": renew_contract,

@@ -8,10 +8,14 @@ import dataclasses
 from datetime import date
 from decimal import Decimal
 
+from countyhealth.core import codes
 from countyhealth.publichealth import rules
 from countyhealth.publichealth.rules import diabetes as dm
 from countyhealth.publichealth.rules import followup, hypertension
 from countyhealth.publichealth.rules.validation import RANGE_MESSAGES, VITAL_RANGES, validate_vitals
+from countyhealth.records import codes as record_codes
+from countyhealth.records import rules as record_rules
+from countyhealth.records.models import AnnualHealthCheck
 
 HTN, DM = rules.Programme.HYPERTENSION, rules.Programme.DIABETES
 
@@ -65,6 +69,25 @@ def messages() -> dict[str, str]:
     return {"sbp_above_dbp": str(wrong["sbp"]), "future": str(wrong["visit_date"]), "required": str(missing["sbp"])}
 
 
+def _labels(table: dict) -> list[list[str]]:
+    return [[code, codes.label(table, code)] for code in table]
+
+
+def elderly() -> dict:
+    """The elderly check's self-care table (PHS3 §5.1, `records.rules`: scores per answer, None where the printed
+    form offers no answer, and the bands of the total) and the answers of the other items on the phone."""
+    field = AnnualHealthCheck._meta.get_field
+    return {
+        "self_care_items": [{"item": item, "label": str(field(f"self_care_{item}").verbose_name),
+                             "scores": list(record_rules.SELF_CARE_SCORES[item])}
+                            for item in record_rules.SELF_CARE_ITEMS],
+        "self_care_bands": [list(band) for band in record_rules.SELF_CARE_BANDS],
+        "self_care_levels": _labels(record_codes.SELF_CARE_LEVEL),
+        "screen": _labels(record_codes.SCREEN),
+        "self_rated_health": _labels(record_codes.SELF_RATED_HEALTH),
+    }
+
+
 def rules_payload() -> dict:
     current = rules.CURRENT_RULES
     return {
@@ -83,4 +106,5 @@ def rules_payload() -> dict:
         "actions": {a.value: str(a.label) for a in rules.NextAction},
         "reasons": reason_labels(current),
         "messages": messages(),
+        "elderly": elderly(),
     }

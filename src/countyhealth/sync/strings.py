@@ -49,6 +49,13 @@ def app_strings() -> dict[str, str]:
         "kind_followup": _("Follow-up"), "kind_child_visit": _("Child health visit"),
         "kind_register_resident": _("New resident"), "kind_sign_contract": _("New contract"),
         "kind_renew_contract": _("Contract renewal"), "kind_update_resident": _("Resident details"),
+        "kind_elderly_check": _("Elderly health check"), "elderly_check": _("Elderly health check"),
+        "sbp_left": _("Left arm systolic BP (mmHg)"), "dbp_left": _("Left arm diastolic BP (mmHg)"),
+        "sbp_right": _("Right arm systolic BP (mmHg)"), "dbp_right": _("Right arm diastolic BP (mmHg)"),
+        "waist": _("Waist (cm)"), "self_rated_health": _("Self-rated health"), "self_care": _("Self-care ability"),
+        "self_care_score": _("Self-care score"), "self_care_unanswered": _("Answer the five self-care items."),
+        "cognition_screen": _("Cognitive screen"), "mmse_score": _("MMSE score (if the screen is positive)"),
+        "mood_screen": _("Mood screen"), "depression_score": _("Depression score (if the screen is positive)"),
     }
     words |= {f"programme_{p.value}": str(p.label) for p in Programme}
     words |= {f"followup_{p.value}": _("%(programme)s follow-up") % {"programme": p.label}

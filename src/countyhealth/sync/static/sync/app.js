@@ -320,11 +320,13 @@
         visits.appendChild(el("li", { text: v.visit_date + " " + T("programme_" + v.programme) + " · " +
           (meta.rules.classes[v.follow_up_class] || v.follow_up_class) + " · " + T("next_due") + " " + v.next_due }));
       });
-      local(items, key, ["followup", "child_visit"]).forEach(function (q) {
+      local(items, key, ["followup", "child_visit", "elderly_check"]).forEach(function (q) {
         var res = q.result || q.provisional || {};
-        var label = res.follow_up_class ? (meta.rules.classes[res.follow_up_class] || "") : (res.slot || "");
+        var label = res.follow_up_class ? (meta.rules.classes[res.follow_up_class] || "") :
+          res.self_care_band_label ? T("self_care_score") + " " + res.self_care_score + " " + res.self_care_band_label : (res.slot || "");
         visits.appendChild(el("li", { "class": "local" }, [
-          q.payload.data.visit_date + " " + T(q.kind === "followup" ? "programme_" + q.payload.programme : "child_visit") +
+          (q.payload.data.visit_date || q.payload.data.check_date) + " " +
+          T(q.kind === "followup" ? "programme_" + q.payload.programme : q.kind) +
           " · " + label + (res.next_due ? " · " + T("next_due") + " " + res.next_due : "") +
           (q.result ? " (" + T("server_decision") + ")" : q.provisional ? " (" + T("provisional") + ")" : "") + " ",
           statusBadge(q)]));
@@ -344,6 +346,7 @@
         if (enrolled(r, p)) buttons.push(el("a", { href: "#followup/" + key + "/" + p, "class": "button",
           text: T("followup_" + p) }));
       });
+      if (enrolled(r, "elderly")) buttons.push(el("a", { href: "#elderly/" + key, "class": "button", text: T("elderly_check") }));
       if (enrolled(r, "child")) buttons.push(el("a", { href: "#child/" + key, "class": "button", text: T("child_visit") }));
       buttons.push(el("a", { href: "#contract/" + key, "class": "button", text: T("sign_contract") }));
       if (r.id) buttons.push(el("a", { href: "#edit/" + key, "class": "button", text: T("edit") }));
@@ -502,6 +505,85 @@
       });
       show(el("p", {}, [el("a", { href: "#resident/" + key, text: "← " + r.name })]),
         el("h1", { text: T("followup_" + programme) + " · " + r.name }), form);
+      if (editing) { fill(form, editing.payload.data); showErrors(form, editing.fields); }
+      preview();
+    });
+  }
+
+  function choose(name, label, options) {
+    return el("p", { "class": "field" }, [el("label", { "for": "f-" + name, text: label }),
+      el("select", { id: "f-" + name, name: name }, [el("option", { value: "", text: "—" })].concat(
+        options.map(function (o) { return el("option", { value: o[0], text: o[1] }); }))),
+      el("span", { "class": "error", id: "e-" + name })]);
+  }
+
+  // The elderly programme's yearly check at home (PHS3 §5): assessment, blood pressure on both arms, body
+  // measures and the §5.1 self-care score, evaluated on the phone over the served table.
+  function renderElderly(key, editId) {
+    Promise.all([findResident(key), queueItems()]).then(function (got) {
+      var r = got[0];
+      var editing = editId ? got[1].filter(function (q) { return q.id === editId; })[0] : null;
+      var table = meta.rules.elderly;
+      var levels = {};
+      table.self_care_levels.forEach(function (l) { levels[l[0]] = l[1]; });
+      var selfCare = table.self_care_items.map(function (item) {
+        var offered = item.scores.map(function (score, i) { return score === null ? null : [String(i + 1), levels[String(i + 1)] + " (" + score + ")"]; })
+          .filter(Boolean);
+        return choose("self_care_" + item.item, item.label, offered);
+      });
+      var decision = el("div", { "class": "decision", id: "provisional" });
+      var numbers = ["sbp_left", "dbp_left", "sbp_right", "dbp_right", "pulse_rate", "mmse_score", "depression_score"];
+      var decimals = ["height_cm", "weight_kg", "waist_cm"];
+      var codes = ["self_rated_health", "cognition_screen", "mood_screen"].concat(
+        table.self_care_items.map(function (item) { return "self_care_" + item.item; }));
+      var form = el("form", { id: "elderly-form" }, [
+        field("check_date", T("visit_date"), { type: "date", value: today(), required: true }),
+        field("sbp_left", T("sbp_left"), { type: "number", inputmode: "numeric" }),
+        field("dbp_left", T("dbp_left"), { type: "number", inputmode: "numeric" }),
+        field("sbp_right", T("sbp_right"), { type: "number", inputmode: "numeric" }),
+        field("dbp_right", T("dbp_right"), { type: "number", inputmode: "numeric" }),
+        field("pulse_rate", T("heart_rate"), { type: "number", inputmode: "numeric" }),
+        field("height_cm", T("height"), { inputmode: "decimal" }),
+        field("weight_kg", T("weight"), { inputmode: "decimal" }),
+        field("waist_cm", T("waist"), { inputmode: "decimal" }),
+        choose("self_rated_health", T("self_rated_health"), table.self_rated_health),
+        el("fieldset", {}, [el("legend", { text: T("self_care") })].concat(selfCare)),
+        choose("cognition_screen", T("cognition_screen"), table.screen),
+        field("mmse_score", T("mmse_score"), { type: "number", inputmode: "numeric" }),
+        choose("mood_screen", T("mood_screen"), table.screen),
+        field("depression_score", T("depression_score"), { type: "number", inputmode: "numeric" }),
+        decision,
+        el("button", { type: "submit", "class": "primary", text: T("save") }),
+      ]);
+      var collect = function () {
+        var data = { check_date: value(form, "check_date") };
+        numbers.forEach(function (n) { data[n] = number(form, n); });
+        decimals.forEach(function (n) { data[n] = value(form, n); });
+        codes.forEach(function (n) { data[n] = value(form, n) || ""; });
+        return data;
+      };
+      var preview = function () {
+        var data = collect(), answers = {};
+        table.self_care_items.forEach(function (item) { answers[item.item] = data["self_care_" + item.item]; });
+        var d = SyncRules.selfCare(answers, meta.rules);
+        decision.innerHTML = "";
+        decision.appendChild(el("h3", { text: T("provisional_classification") }));
+        decision.appendChild(el("p", { "class": "class", text: d ? T("self_care_score") + " " + d.score + " · " + levels[d.band] : T("self_care_unanswered") }));
+        return d;
+      };
+      form.addEventListener("change", preview);
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var d = preview();
+        var payload = { client_id: editing ? editing.payload.client_id : uuid(), data: collect() };
+        if (r.id) payload.resident = r.id; else payload.resident_client_id = r.client_id;
+        var provisional = d ? { self_care_score: d.score, self_care_band: d.band, self_care_band_label: levels[d.band] } : null;
+        (editing ? store.remove("queue", editing.id) : Promise.resolve()).then(function () {
+          return enqueue("elderly_check", payload, { resident_key: key, provisional: provisional });
+        }).then(function () { location.hash = "#resident/" + key; });
+      });
+      show(el("p", {}, [el("a", { href: "#resident/" + key, text: "← " + r.name })]),
+        el("h1", { text: T("elderly_check") + " · " + r.name }), form);
       if (editing) { fill(form, editing.payload.data); showErrors(form, editing.fields); }
       preview();
     });
@@ -670,6 +752,10 @@
     var what = T("kind_" + q.kind);
     if (q.kind === "followup") what += " · " + T("programme_" + p.programme) + " " + p.data.visit_date;
     if (q.kind === "register_resident") what += " · " + p.name;
+    if (q.kind === "elderly_check") what += " · " + p.data.check_date;
+    if (q.result && q.result.self_care_band_label) {
+      what += " → " + T("self_care_score") + " " + q.result.self_care_score + " " + q.result.self_care_band_label;
+    }
     if (q.result && q.result.follow_up_class_label) {
       what += " → " + q.result.follow_up_class_label + " · " + q.result.next_action_label + " · " + T("next_due") + " " + q.result.next_due;
     }
@@ -707,6 +793,7 @@
   function editLink(q) {
     if (q.kind === "followup") return "#followup/" + q.resident_key + "/" + q.payload.programme + "/" + q.id;
     if (q.kind === "child_visit") return "#child/" + q.resident_key + "/" + q.id;
+    if (q.kind === "elderly_check") return "#elderly/" + q.resident_key + "/" + q.id;
     return null;
   }
 
@@ -795,6 +882,7 @@
       resident: function () { renderResident(parts[1]); },
       followup: function () { renderFollowup(parts[1], parts[2], parts[3]); },
       child: function () { renderChildVisit(parts[1], parts[2]); },
+      elderly: function () { renderElderly(parts[1], parts[2]); },
       contract: function () { renderContract(parts[1], parts[2]); },
       register: renderRegister,
       edit: function () { renderEdit(parts[1]); },

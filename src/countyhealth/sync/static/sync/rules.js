@@ -220,7 +220,22 @@
     };
   }
 
-  var api = { classify: classify, validate: validate, tenths: tenths, addMonths: addMonths, addDays: addDays };
+  // PHS3 §5.1 self-care total over the served table (records/rules.py self_care_score and self_care_band): null
+  // until every item has an answer the printed form offers. answers: item → level code "1"…"4".
+  function selfCare(answers, data) {
+    var table = data.elderly, total = 0;
+    for (var i = 0; i < table.self_care_items.length; i++) {
+      var item = table.self_care_items[i], level = answers[item.item];
+      var score = level ? item.scores[Number(level) - 1] : null;
+      if (score === null || score === undefined) return null;
+      total += score;
+    }
+    var band = table.self_care_bands.filter(function (b) { return total >= b[0]; })[0][1];
+    return { score: total, band: band };
+  }
+
+  var api = { classify: classify, validate: validate, selfCare: selfCare, tenths: tenths, addMonths: addMonths,
+    addDays: addDays };
   root.SyncRules = api;
   if (typeof module !== "undefined" && module.exports) module.exports = api;
 })(typeof globalThis !== "undefined" ? globalThis : this);
