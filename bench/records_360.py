@@ -9,15 +9,27 @@ A throwaway PostgreSQL cluster (tests/support/pg.py) gets the demo county writte
 four reports of five results a year over two years (≈ 40 results per resident in the lab tables). After
 VACUUM ANALYZE, for random residents with lab data, a township doctor of their catchment opens the timeline:
 
-* `core.timeline.entries_for` — every registered provider (records, programmes, referrals, lab, …);
-* the whole page through Django's test client (scope check, access audit row, template);
-* baseline: the lab provider's two queries as raw SQL through the cursor.
+* baseline: the lab provider's page (51 newest reports, their results) as raw SQL through the cursor;
+* `core.timeline.page_for` — one page of 50 from every registered provider, each paging in SQL;
+* `core.timeline.entries_for` — the newest 200 entries (what the referral summary reads);
+* the whole page through Django's test client (scope check, access audit row, template), and the next
+  ("older") page with its cursor as htmx asks for it.
 
-Prints p50/p95/max. Tests never assert timings.
+Prints p50/p95/max and the load average before and after. Tests never assert timings.
+
+Seeding 1,000,000 residents takes 15–25 minutes; `--cluster DIR --seed-only` seeds a kept cluster (run it
+niced), a later `--cluster DIR` run (un-niced) only measures:
+
+    nice -n 15 .venv/bin/python bench/records_360.py --cluster /tmp/r360 --seed-only
+    .venv/bin/python bench/records_360.py --cluster /tmp/r360
 """
 
 import argparse
+import contextlib
+import os
 import random
+import shutil
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -83,23 +95,68 @@ def lab_histories(residents: int) -> None:
     sink.finish()
 
 
+@contextlib.contextmanager
+def kept_postgres(directory: Path, *, shared_buffers: str):
+    """A PostgreSQL cluster in `directory` that outlives the run (stopped, not removed, at the end), so a county
+    seeded once (niced, 15–25 min at 1,000,000 residents) can be measured again, un-niced, with newer code."""
+    from tests.support import pg
+
+    bin_dir = pg.ensure_installed()
+    datadir = directory / "data"
+    directory.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        shutil.chown(directory, "postgres", "postgres")
+    os.chmod(directory, 0o700)
+    if not datadir.exists():
+        subprocess.run(pg._as_postgres([str(bin_dir / "initdb"), "-D", str(datadir), "-A", "trust", "-U", "postgres",
+                                        "-E", "UTF8", "--locale=C.UTF-8"]), check=True, capture_output=True)
+    port = pg._free_port()
+    options = (f"-k {directory} -h 127.0.0.1 -p {port} -c shared_buffers={shared_buffers} -c max_connections=200"
+               " -c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+    subprocess.run(pg._as_postgres([str(bin_dir / "pg_ctl"), "-D", str(datadir), "-o", options, "-l",
+                                    str(directory / "server.log"), "-w", "start"]), check=True, capture_output=True)
+    try:
+        pg._wait_ready(port)
+        yield f"postgres://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(pg._as_postgres([str(bin_dir / "pg_ctl"), "-D", str(datadir), "-m", "fast", "-w", "stop"]),
+                       capture_output=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--residents", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--cluster", type=Path, help="keep the seeded cluster in this directory and reuse it "
+                        "(seeded once for its size; later runs only measure)")
+    parser.add_argument("--seed-only", action="store_true", help="seed the --cluster and stop (run it niced)")
     args = parser.parse_args()
 
     from tests.support.pg import throwaway_postgres
 
-    with throwaway_postgres(shared_buffers="512MB") as url:
+    if args.cluster is None:
+        with throwaway_postgres(shared_buffers="512MB") as url:
+            setup_django(url)
+            seed(args.residents)
+            measure(args)
+        return
+    marker = args.cluster / f"seeded-{args.residents}"
+    with kept_postgres(args.cluster, shared_buffers="512MB") as url:
         setup_django(url)
-        seed(args.residents)
-        measure(args)
+        if not marker.exists():
+            if any(args.cluster.glob("seeded-*")):
+                sys.exit(f"{args.cluster} holds a county of another size; choose another directory")
+            seed(args.residents)
+            marker.touch()
+        if not args.seed_only:
+            measure(args)
 
 
 def measure(args) -> None:
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from countyhealth.accounts.models import User
@@ -109,46 +166,75 @@ def measure(args) -> None:
     from countyhealth.residents.models import Resident
 
     rng = random.Random(1)
-    with_lab = list(LabReport.objects.values_list("resident_id", flat=True).distinct().order_by("resident_id")[:50000])
-    picks = [rng.choice(with_lab) for _ in range(args.runs)]
+    with_lab = list(LabReport.objects.order_by("resident_id").values_list("resident_id", flat=True).distinct()[:50000])
+    picks = [rng.choice(with_lab) for _ in range(args.runs + WARM_UP)]
     doctors = {u.organisation_id: u for u in User.objects.filter(role=Role.TOWNSHIP_DOCTOR)}
     parents = dict(Resident.objects.filter(pk__in=picks).values_list("id", "catchment_org__parent_id"))
-    from django.conf import settings
-
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # Django's test client's host name
     client = Client()
-    providers, pages, raw = [], [], []
+    samples: dict[str, list[float]] = {label: [] for label in LABELS}
+    queries = {}
+    load_before = os.getloadavg()
     for i, resident_id in enumerate(picks):
         user = doctors.get(parents[resident_id]) or next(iter(doctors.values()))
         resident = Resident.objects.get(pk=resident_id)
-        started = time.perf_counter()
-        entries = timeline.entries_for(resident, user)
-        providers.append((time.perf_counter() - started) * 1000)
+        url = reverse("records:timeline", args=[resident_id])
         client.force_login(user)
-        started = time.perf_counter()
-        response = client.get(reverse("records:timeline", args=[resident_id]))
-        pages.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.status_code
+        timed = {}
         started = time.perf_counter()
         with connection.cursor() as cursor:
-            cursor.execute("SELECT r.id, o.name FROM lab_labreport r JOIN orgs_organisation o ON o.id = r.performing_org_id "
-                           "WHERE r.resident_id = %s ORDER BY r.specimen_at DESC LIMIT 100", [resident_id])
+            cursor.execute("SELECT r.id, r.specimen_at, o.name FROM lab_labreport r "
+                           "JOIN orgs_organisation o ON o.id = r.performing_org_id WHERE r.resident_id = %s "
+                           "ORDER BY r.specimen_at DESC, r.id DESC LIMIT %s", [resident_id, timeline.PAGE_SIZE + 1])
             report_ids = [row[0] for row in cursor.fetchall()]
             cursor.execute("SELECT * FROM lab_labresult WHERE report_id = ANY(%s)", [report_ids])
             cursor.fetchall()
-        raw.append((time.perf_counter() - started) * 1000)
-        if i == 0:
-            print(f"first resident: {len(entries)} timeline entries", file=sys.stderr)
+        timed[LABELS[0]] = time.perf_counter() - started
+        started = time.perf_counter()
+        page = timeline.page_for(resident, user)
+        timed[LABELS[1]] = time.perf_counter() - started
+        started = time.perf_counter()
+        entries = timeline.entries_for(resident, user)
+        timed[LABELS[2]] = time.perf_counter() - started
+        with CaptureQueriesContext(connection) as counted:
+            started = time.perf_counter()
+            response = client.get(url)
+            timed[LABELS[3]] = time.perf_counter() - started
+        assert response.status_code == 200, response.status_code
+        queries.setdefault("page", len(counted))
+        if page.next_cursor:
+            started = time.perf_counter()
+            response = client.get(url, {"before": page.next_cursor}, headers={"HX-Request": "true"})
+            timed[LABELS[4]] = time.perf_counter() - started
+            assert response.status_code == 200, response.status_code
+        if i == WARM_UP:
+            print(f"first measured resident: {len(entries)} entries (entries_for), {len(page.entries)} on the page, "
+                  f"{queries['page']} queries for the page", file=sys.stderr)
+        if i >= WARM_UP:
+            for label, seconds in timed.items():
+                samples[label].append(seconds * 1000)
+    load_after = os.getloadavg()
     residents = Resident.objects.count()
-    print(f"\n360° timeline — {residents:,} residents, {LabReport.objects.count():,} lab reports, {args.runs} runs; "
-          f"PostgreSQL; {machine()}")
-    for label, samples in (("entries_for (all providers)", providers), ("records:timeline page (test client)", pages),
-                           ("baseline: lab provider's SQL raw", raw)):
-        p50, p95, worst = percentiles(samples)
-        print(f"  {label:<40} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  max {worst:7.1f} ms")
-    p95 = percentiles(pages)[1]
+    print(f"\n360° timeline — {residents:,} residents, {LabReport.objects.count():,} lab reports, {args.runs} runs "
+          f"(+{WARM_UP} warm-up); page of {timeline.PAGE_SIZE} ({queries['page']} queries), "
+          f"ENTRIES_LIMIT {timeline.ENTRIES_LIMIT}; PostgreSQL; {machine()}")
+    print(f"  load average before {_load(load_before)}, after {_load(load_after)}")
+    for label in LABELS:
+        if samples[label]:
+            p50, p95, worst = percentiles(samples[label])
+            print(f"  {label:<46} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  max {worst:7.1f} ms  (n={len(samples[label])})")
+    p95 = percentiles(samples[LABELS[3]])[1]
     print(f"  target p95 < 150 ms for the page: {'met' if p95 < 150 else 'MISSED'}")
 
+
+WARM_UP = 5
+LABELS = ("baseline: lab provider's page SQL, raw", "core.timeline.page_for (one page)",
+          "core.timeline.entries_for (newest ENTRIES_LIMIT)", "records:timeline page (test client)",
+          "records:timeline older page (htmx, cursor)")
+
+
+def _load(triple) -> str:
+    return " ".join(f"{x:.2f}" for x in triple)
 
 if __name__ == "__main__":
     main()

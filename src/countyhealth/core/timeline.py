@@ -2,21 +2,44 @@
 from its `AppConfig.ready()`, so the records app (low in the layers) can show entries of apps above it
 (follow-ups, contracts, referrals, ECGs) without importing them (architecture §1).
 
-A provider is `provider(resident, user) -> list[TimelineEntry]`. It is called only for a resident the user may
-see, and returns only what that user may see of it.
+The page is paged inside the providers, so its cost follows the page size, not the resident's history: a
+provider marked `@paged` is `provider(resident, user, window) -> list[TimelineEntry]` and returns at most
+`window.limit` entries of `window.kinds`, after `window.before`, newest first — usually by handing its
+querysets to `gather` (one `ORDER BY time DESC, id DESC LIMIT n` query per source). The registry merges the
+providers' short lists (heapq.merge), keeps one page and hands back the cursor of the next one. A plain
+`provider(resident, user)` (no window) still works: its whole list is filtered and cut here.
+
+A provider is called only for a resident the user may see, and returns only what that user may see of it.
+
+Order, newest first; ties keep the providers' registration order, then each provider's source order, then
+the newer row (higher id) first — a total order, so a keyset cursor `(time, provider, source, id)` pages
+through every entry exactly once.
 """
 
+import heapq
+import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 
+from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .errors import ActionError
+
+PAGE_SIZE = 50
+ENTRIES_LIMIT = 200  # entries_for: the newest this many (the referral summary picks a few per kind from them)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
     """One thing that happened to a resident. `at` is a date when the event has no time of day (a check
-    date); `kind` is a short code filtered on (e.g. "health_check"), `organisation` the institution's name."""
+    date); `kind` is a short code filtered on (e.g. "health_check"), `organisation` the institution's name.
+    `source` and `pk` place it among entries of the same time (set by `gather`; not shown)."""
 
     at: datetime | date
     kind: str
@@ -24,6 +47,8 @@ class TimelineEntry:
     summary: str = ""
     organisation: str = ""
     url: str | None = None
+    source: int = field(default=0, compare=False, repr=False)
+    pk: int = field(default=0, compare=False, repr=False)
 
     @property
     def sort_key(self) -> datetime:
@@ -31,14 +56,109 @@ class TimelineEntry:
         one recorded today at a known time."""
         if isinstance(self.at, datetime):
             return self.at if timezone.is_aware(self.at) else timezone.make_aware(self.at)
-        return timezone.make_aware(datetime.combine(self.at, time.min))
+        return _start_of(self.at)
 
     @property
     def has_time(self) -> bool:
         return isinstance(self.at, datetime)
 
 
-Provider = Callable[[object, object], Iterable[TimelineEntry]]
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _order(entry: TimelineEntry) -> tuple:
+    """Within one provider, descending: newest first, then the lower source, then the higher id."""
+    return entry.sort_key, -entry.source, entry.pk
+
+
+@dataclass(frozen=True)
+class Before:
+    """A provider's keyset bound: only entries after (at, source, pk) in the provider's order — older than
+    `at`, or at `at` from a later source, or from the same source with a lower id."""
+
+    at: datetime
+    source: int
+    pk: int
+
+    def admits(self, entry: TimelineEntry) -> bool:
+        key = entry.sort_key
+        if key != self.at:
+            return key < self.at
+        return entry.source > self.source or (entry.source == self.source and entry.pk < self.pk)
+
+    def q(self, name: str, dated: bool, source: int) -> Q:
+        """The same bound in SQL for a source's time column `name` (a date column when `dated`)."""
+        older, at_or_older, same = _comparisons(name, dated, self.at)
+        if source < self.source:
+            return older
+        if source > self.source:
+            return at_or_older
+        return older | (same & Q(pk__lt=self.pk)) if same is not None else older
+
+
+def _comparisons(name: str, dated: bool, at: datetime) -> tuple[Q, Q, Q | None]:
+    """(time < at, time <= at, time == at) for a column; a date d stands for the start of its day."""
+    if not dated:
+        return Q(**{f"{name}__lt": at}), Q(**{f"{name}__lte": at}), Q(**{name: at})
+    day = timezone.localtime(at).date()
+    if _start_of(day) == at:
+        return Q(**{f"{name}__lt": day}), Q(**{f"{name}__lte": day}), Q(**{name: day})
+    return Q(**{f"{name}__lte": day}), Q(**{f"{name}__lte": day}), None  # no date starts at `at`
+
+
+@dataclass(frozen=True)
+class Window:
+    """What the registry asks of a provider: at most `limit` entries of `kinds` (None: every kind) after
+    `before` (None: from the newest)."""
+
+    kinds: frozenset[str] | None
+    limit: int
+    before: Before | None = None
+
+    def wants(self, kind: str) -> bool:
+        return self.kinds is None or kind in self.kinds
+
+
+@dataclass(frozen=True)
+class Source:
+    """One query of a provider: `rows` of one `kind`, timed by the field or annotation `at`; `entry(row)`
+    builds the row's entry (select_related/prefetch on `rows` what it reads)."""
+
+    kind: str
+    rows: models.QuerySet
+    at: str
+    entry: Callable[[models.Model], TimelineEntry]
+
+
+def gather(window: Window, *sources: Source) -> list[TimelineEntry]:
+    """A provider's page: each wanted source's newest `limit` rows after the bound, merged newest first.
+    A source's rank is its place in `sources`, so list them in the same order on every call."""
+    lists = []
+    for rank, source in enumerate(sources):
+        if not window.wants(source.kind):
+            continue
+        rows = source.rows
+        if window.before is not None:
+            rows = rows.filter(window.before.q(source.at, _is_date(rows, source.at), rank))
+        rows = rows.order_by(f"-{source.at}", "-pk")[:window.limit]
+        lists.append([replace(source.entry(row), source=rank, pk=row.pk) for row in rows])
+    return list(islice(heapq.merge(*lists, key=_order, reverse=True), window.limit))
+
+
+def _is_date(rows: models.QuerySet, name: str) -> bool:
+    annotation = rows.query.annotations.get(name)
+    column = annotation.output_field if annotation is not None else rows.model._meta.get_field(name)
+    return not isinstance(column, models.DateTimeField)
+
+
+Provider = Callable[..., Iterable[TimelineEntry]]
+
+
+def paged(provider: Provider) -> Provider:
+    """Mark a provider that takes the window (resident, user, window) and pages itself."""
+    provider.timeline_paged = True
+    return provider
 
 
 @dataclass(frozen=True)
@@ -46,13 +166,18 @@ class _Registration:
     provider: Provider
     kinds: Mapping[str, str]
 
+    @property
+    def paged(self) -> bool:
+        return getattr(self.provider, "timeline_paged", False)
+
 
 _registry: dict[str, _Registration] = {}
 
 
 def register(name: str, provider: Provider, *, kinds: Mapping[str, str] | None = None) -> None:
     """Register (or replace: `ready()` may run more than once in tests) the provider called `name`.
-    `kinds` maps the kind codes it produces to their (lazily translated) labels, for the page's filters."""
+    `kinds` maps the kind codes it produces to their (lazily translated) labels, for the page's filters;
+    a provider declaring kinds is not asked when a filter wants none of them."""
     _registry[name] = _Registration(provider, dict(kinds or {}))
 
 
@@ -73,14 +198,81 @@ def kind_labels() -> dict[str, str]:
     return labels
 
 
-def entries_for(resident, user, *, kinds: Iterable[str] | None = None) -> list[TimelineEntry]:
-    """All providers' entries for a resident, newest first; `kinds` keeps only those kinds. Ties keep the
-    providers' registration order and each provider's own order, so the page is stable between reloads."""
-    wanted = set(kinds) if kinds else None
-    entries: list[TimelineEntry] = []
-    for registration in list(_registry.values()):
-        for entry in registration.provider(resident, user):
-            if wanted is None or entry.kind in wanted:
-                entries.append(entry)
-    entries.sort(key=lambda e: e.sort_key, reverse=True)
-    return entries
+@dataclass(frozen=True)
+class Page:
+    entries: list[TimelineEntry]
+    next_cursor: str | None  # `before` for the next (older) page; None on the last page
+
+
+def page_for(resident, user, *, kinds: Iterable[str] | None = None, before: str | None = None,
+             limit: int = PAGE_SIZE) -> Page:
+    """One page of the resident's timeline, newest first, after the cursor `before` (from a previous
+    page's `next_cursor`); `kinds` keeps only those kinds. Raises ActionError for a malformed cursor."""
+    wanted = frozenset(kinds) if kinds else None
+    registrations = list(_registry.items())
+    cursor = _parse(before, [name for name, _r in registrations]) if before else None
+    lists = []
+    for rank, (_name, registration) in enumerate(registrations):
+        if wanted is not None and registration.kinds and not wanted & registration.kinds.keys():
+            continue
+        window = Window(wanted, limit + 1, _bound(cursor, rank))
+        if registration.paged:
+            entries = registration.provider(resident, user, window)
+        else:
+            entries = _cut(registration.provider(resident, user), window)
+        lists.append([(rank, entry) for entry in entries if window.wants(entry.kind)])
+    merged = list(islice(heapq.merge(*lists, key=_merge_order, reverse=True), limit + 1))
+    page = merged[:limit]
+    more = len(merged) > limit
+    return Page([entry for _rank, entry in page], _format(*page[-1], registrations) if more else None)
+
+
+def entries_for(resident, user, *, kinds: Iterable[str] | None = None, limit: int = ENTRIES_LIMIT) -> list[TimelineEntry]:
+    """The resident's newest `limit` entries, newest first, in the page's order."""
+    return page_for(resident, user, kinds=kinds, limit=limit).entries
+
+
+def _merge_order(item: tuple[int, TimelineEntry]) -> tuple:
+    rank, entry = item
+    return entry.sort_key, -rank, -entry.source, entry.pk
+
+
+def _cut(entries: Iterable[TimelineEntry], window: Window) -> list[TimelineEntry]:
+    """A plain provider's list paged here: its own order breaks ties (pk = minus the position)."""
+    placed = [replace(e, source=0, pk=-i) for i, e in enumerate(entries) if window.wants(e.kind)]
+    if window.before is not None:
+        placed = [e for e in placed if window.before.admits(e)]
+    placed.sort(key=_order, reverse=True)
+    return placed[:window.limit]
+
+
+# A cursor is "<microseconds since 1970>.<provider>.<source>.<id>": the last entry of the page before.
+_Cursor = tuple[datetime, int, int, int]
+
+
+def _bound(cursor: _Cursor | None, rank: int) -> Before | None:
+    """The page cursor seen from the provider ranked `rank`: providers before the cursor's one already
+    showed everything at the cursor's time, those after it nothing yet."""
+    if cursor is None:
+        return None
+    at, cursor_rank, source, pk = cursor
+    if rank < cursor_rank:
+        return Before(at, sys.maxsize, 0)
+    if rank > cursor_rank:
+        return Before(at, -1, 0)
+    return Before(at, source, pk)
+
+
+def _format(rank: int, entry: TimelineEntry, registrations) -> str:
+    micros = (entry.sort_key - _EPOCH) // timedelta(microseconds=1)
+    return f"{micros}.{registrations[rank][0]}.{entry.source}.{entry.pk}"
+
+
+def _parse(text: str, names: list[str]) -> _Cursor:
+    try:
+        micros, rest = text.split(".", 1)
+        name, source, pk = rest.rsplit(".", 2)
+        return _EPOCH + timedelta(microseconds=int(micros)), names.index(name), int(source), int(pk)
+    except (ValueError, OverflowError):
+        raise ActionError(_("This link to older entries is not valid; open the timeline again."),
+                          code="invalid_cursor", field="before") from None

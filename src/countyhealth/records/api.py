@@ -127,17 +127,18 @@ def update_check(request: HttpRequest, resident_id: int, check_id: int, payload:
 
 
 @router.get("/{int:resident_id}/timeline", response=TimelinePage,
-            summary="Everything that happened to the resident in every institution, newest first")
+            summary="Everything that happened to the resident in every institution, newest first, a page at a time")
 def get_timeline(request: HttpRequest, resident_id: int, kind: list[str] = KIND_QUERY,
-                 page: int = Query(1, ge=1)):
+                 before: str | None = Query(None, description="`next` of the previous page; empty: the newest entries"),
+                 limit: int = Query(timeline.PAGE_SIZE, ge=1, le=200)):
     resident = _resident(request, resident_id)
     labels = timeline.kind_labels()
-    entries = timeline.entries_for(resident, request.user, kinds=[k for k in kind or [] if k in labels] or None)
-    found = paginate(entries, page, size=50)
+    found = timeline.page_for(resident, request.user, kinds=[k for k in kind or [] if k in labels], before=before,
+                              limit=limit)
     audit.record_access(request.user, [resident.pk], "records.timeline")
     items = [TimelineEntryOut(at=e.at, kind=e.kind, title=str(e.title), summary=str(e.summary),
-                              organisation=e.organisation, url=e.url) for e in found.items]
-    return TimelinePage(items=items, page=found.number, has_next=found.has_next,
+                              organisation=e.organisation, url=e.url) for e in found.entries]
+    return TimelinePage(items=items, next=found.next_cursor, has_next=found.next_cursor is not None,
                         kinds={code: str(text) for code, text in labels.items()})
 
 

@@ -164,6 +164,6 @@ class TimelineEntryOut(Schema):
 
 class TimelinePage(Schema):
     items: list[TimelineEntryOut]
-    page: int
+    next: str | None = Field(None, description="pass as `before` for the next (older) page; null on the last page")
     has_next: bool
     kinds: dict[str, str]

@@ -6,14 +6,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from countyhealth.core.timeline import TimelineEntry
+from countyhealth.core import timeline
+from countyhealth.core.timeline import Source, TimelineEntry
 
-from . import diagnoses, queries
-from .models import AnnualHealthCheck, PersonalInfo
+from .models import AnnualHealthCheck, Diagnosis, PersonalInfo, PersonalInfoChange, RecordStatusChange
 
 TIMELINE_CHECK_COLUMNS = ("id", "resident_id", "check_date", "sbp", "dbp", "bmi", "fpg", "health_evaluation",
-                          "organisation__name", "responsible_doctor__full_name",
-                          "responsible_doctor__username")
+                          "organisation__name")
 KINDS = {
     "record": gettext_lazy("Health record"),
     "health_check": gettext_lazy("Health check"),
@@ -44,42 +43,54 @@ def check_summary(check: AnnualHealthCheck) -> str:
     return " · ".join(parts)
 
 
-def provider(resident, user) -> list[TimelineEntry]:
-    entries = []
-    info = queries.personal_info_of(resident)
+@timeline.paged
+def provider(resident, user, window: timeline.Window) -> list[TimelineEntry]:
     record_url = reverse("records:record-detail", args=[resident.pk])
-    if info is not None:
-        entries.append(TimelineEntry(
+    diagnoses_url = reverse("records:diagnoses", args=[resident.pk])
+
+    def opened(info):
+        return TimelineEntry(
             at=info.opened_at, kind="record", title=_("Health record opened"),
             summary=_("Record number %(number)s") % {"number": resident.record_number or "—"},
-            organisation=info.opened_org.name if info.opened_org else "", url=record_url,
-        ))
-    for change in queries.personal_info_changes_of(resident):
-        entries.append(TimelineEntry(
+            organisation=info.opened_org.name if info.opened_org else "", url=record_url)
+
+    def info_change(change):
+        return TimelineEntry(
             at=change.changed_at, kind="record", title=_("Personal information updated"),
             summary=_field_labels(PersonalInfo, change.fields),
-            organisation=change.organisation.name if change.organisation else "", url=record_url,
-        ))
-    for change in queries.status_changes_of(resident):
+            organisation=change.organisation.name if change.organisation else "", url=record_url)
+
+    def status_change(change):
         detail = change.reason or change.death_cause or change.destination
         if change.death_date:
             detail = f"{change.death_date:%Y-%m-%d} {detail}"
-        entries.append(TimelineEntry(
+        return TimelineEntry(
             at=change.changed_at, kind="record",
             title=_("Record status: %(status)s") % {"status": change.get_to_status_display()},
-            summary=detail, organisation=change.organisation.name if change.organisation else "", url=record_url,
-        ))
-    for check in queries.checks_of(resident).only(*TIMELINE_CHECK_COLUMNS):
-        entries.append(TimelineEntry(
-            at=check.check_date, kind="health_check", title=_("Annual health check"), summary=check_summary(check),
-            organisation=check.organisation.name if check.organisation else "",
-            url=reverse("records:check-detail", args=[resident.pk, check.pk]),
-        ))
-    for diagnosis in diagnoses.diagnoses_of(resident)[:200]:
-        entries.append(TimelineEntry(
-            at=diagnosis.diagnosed_on, kind="diagnosis",
-            title=_("Diagnosis: %(name)s") % {"name": diagnosis.code.name_zh},
-            summary=" · ".join(filter(None, [diagnosis.code_id, diagnosis.note])),
-            organisation=diagnosis.organisation.name, url=reverse("records:diagnoses", args=[resident.pk]),
-        ))
-    return entries
+            summary=detail, organisation=change.organisation.name if change.organisation else "", url=record_url)
+
+    def check(c):
+        return TimelineEntry(
+            at=c.check_date, kind="health_check", title=_("Annual health check"), summary=check_summary(c),
+            organisation=c.organisation.name if c.organisation else "",
+            url=reverse("records:check-detail", args=[resident.pk, c.pk]))
+
+    def diagnosis(d):
+        return TimelineEntry(
+            at=d.diagnosed_on, kind="diagnosis", title=_("Diagnosis: %(name)s") % {"name": d.code.name_zh},
+            summary=" · ".join(filter(None, [d.code_id, d.note])), organisation=d.organisation.name,
+            url=diagnoses_url)
+
+    return timeline.gather(
+        window,
+        Source("record", PersonalInfo.objects.filter(resident=resident).select_related("opened_org")
+               .only("id", "opened_at", "opened_org__name"), "opened_at", opened),
+        Source("record", PersonalInfoChange.objects.filter(resident=resident).select_related("organisation"),
+               "changed_at", info_change),
+        Source("record", RecordStatusChange.objects.filter(resident=resident).select_related("organisation"),
+               "changed_at", status_change),
+        Source("health_check", AnnualHealthCheck.objects.filter(resident=resident)
+               .select_related("organisation").only(*TIMELINE_CHECK_COLUMNS), "check_date", check),
+        Source("diagnosis", Diagnosis.objects.filter(resident=resident).select_related("code", "organisation"),
+               "diagnosed_on", diagnosis),
+    )

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from countyhealth.accounts.access import get_visible_or_404
@@ -20,7 +21,6 @@ from countyhealth.audit import log as audit
 from countyhealth.core import timeline
 from countyhealth.core.codes import label
 from countyhealth.core.errors import ActionError, NotVisible
-from countyhealth.core.pagination import paginate
 from countyhealth.residents.models import Resident
 from countyhealth.residents.rules import age_on
 
@@ -211,15 +211,22 @@ def status_change(request, pk):
 
 @login_required
 def resident_timeline(request, pk):
+    """The 360° view: one page of entries (paged inside the providers); "older" fetches the next page with
+    htmx and appends it, or opens it as a page of its own without JavaScript. Each page is an audited read."""
     resident = _resident(request, pk)
     labels = timeline.kind_labels()
     selected = [k for k in request.GET.getlist("kind") if k in labels]
-    entries = timeline.entries_for(resident, request.user, kinds=selected or None)
-    page = paginate(entries, request.GET.get("page"), size=TIMELINE_PAGE_SIZE)
+    before = request.GET.get("before") or None
+    try:
+        page = timeline.page_for(resident, request.user, kinds=selected, before=before, limit=TIMELINE_PAGE_SIZE)
+    except ActionError:  # a hand-edited or stale link: start again from the newest entries
+        before, page = None, timeline.page_for(resident, request.user, kinds=selected, limit=TIMELINE_PAGE_SIZE)
     audit.record_access(request.user, [resident.pk], "records.timeline")
-    return render(request, "records/timeline.html", {
-        "resident": resident,
-        "page": page,
-        "kinds": [(code, text, code in selected) for code, text in labels.items()],
-        "selected": selected,
-    })
+    context = {"resident": resident, "page": page, "before": before, "selected": selected,
+               "kinds": [(code, text, code in selected) for code, text in labels.items()]}
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "records/_timeline_entries.html", context)
+    else:
+        response = render(request, "records/timeline.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

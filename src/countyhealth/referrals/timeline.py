@@ -1,20 +1,26 @@
+"""The referrals' timeline provider (core.timeline): every referral up or down, with its current status."""
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from countyhealth.core.timeline import TimelineEntry
+from countyhealth.core import timeline
+from countyhealth.core.timeline import Source, TimelineEntry
 
 from .models import Referral
 
 KINDS = {"referral": gettext_lazy("Referral")}
 
 
-def provider(resident, user) -> list[TimelineEntry]:
-    return [
-        TimelineEntry(at=r.created_at, kind="referral",
-                      title=_("%(direction)s referral to %(org)s (%(urgency)s) · %(status)s") % {
-                          "direction": r.get_direction_display(), "org": r.to_org.name,
-                          "urgency": r.get_urgency_display(), "status": r.get_status_display()},
-                      summary=r.reason, organisation=r.from_org.name, url=reverse("referrals:detail", args=[r.pk]))
-        for r in Referral.objects.filter(resident=resident).select_related("to_org", "from_org").order_by("-created_at")[:100]
-    ]
+def _entry(r: Referral) -> TimelineEntry:
+    return TimelineEntry(at=r.created_at, kind="referral",
+                         title=_("%(direction)s referral to %(org)s (%(urgency)s) · %(status)s") % {
+                             "direction": r.get_direction_display(), "org": r.to_org.name,
+                             "urgency": r.get_urgency_display(), "status": r.get_status_display()},
+                         summary=r.reason, organisation=r.from_org.name, url=reverse("referrals:detail", args=[r.pk]))
+
+
+@timeline.paged
+def provider(resident, user, window: timeline.Window) -> list[TimelineEntry]:
+    return timeline.gather(window, Source(
+        "referral", Referral.objects.filter(resident=resident).select_related("to_org", "from_org"), "created_at", _entry))
