@@ -44,6 +44,11 @@ def test_upload_to_report_through_the_api(client, pacs, users, patient, django_c
     assert detail["series"][0]["count"] == 3 and viewer.startswith("/imaging/pacs/web-viewer/app/viewer.html?series=")
     series = client.get("/imaging/pacs/web-viewer/series/" + detail["series"][0]["orthanc_id"])
     assert series.status_code == 200 and len(json.loads(b"".join(series.streaming_content))["Slices"]) == 3
+    # A DICOMweb client starts from the study's base in the same-origin proxy (QIDO-RS, then WADO-RS).
+    assert detail["study"]["pacs_series_count"] == 1 and detail["study"]["pacs_instance_count"] == 3
+    instances = client.get(detail["dicomweb_url"] + "/instances")
+    assert instances.status_code == 200 and len(instances.json()) == 3
+    assert detail["dicomweb_url"] in instances.json()[0]["00081190"]["Value"][0]  # RetrieveURL points at the proxy
 
     incomplete = client.post(f"/api/imaging/studies/{study['id']}/report", {"findings": "", "impression": "x"},
                              content_type="application/json")
