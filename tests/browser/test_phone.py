@@ -13,6 +13,9 @@ from countyhealth.familydoctor.models import Contract
 from countyhealth.familydoctor.tests.factories import township_a_team
 from countyhealth.publichealth import actions as publichealth
 from countyhealth.publichealth.models import FollowUpVisit
+from countyhealth.records import actions as records
+from countyhealth.records.models import AnnualHealthCheck
+from countyhealth.records.tests.factories import personal_info_data
 from countyhealth.sync.models import Mutation
 
 from .conftest import artifact
@@ -43,6 +46,11 @@ def patients(county, users, make_resident):
         publichealth.do_enrol(acting_user=users.village_doctor_a1, resident_id=resident.pk,
                               programme="hypertension", enrolled_on=enrolled_on)
         people.append(resident)
+    elder = make_resident(county.village_a1, name="李四福", birth_date=dt.date(1950, 4, 5), sex="2")
+    records.do_open_health_record(acting_user=users.village_doctor_a1, resident_id=elder.pk,
+                                  personal_info=personal_info_data())
+    publichealth.do_enrol(acting_user=users.village_doctor_a1, resident_id=elder.pk, programme="elderly",
+                          enrolled_on=timezone.localdate())
     township_a_team(county, users)
     return people
 
@@ -53,7 +61,7 @@ def log_in_on_phone(phone, password):
     phone.fill("#f-username", "vd_a1")
     phone.fill("#f-password", password)
     phone.get_by_role("button", name="登录").click()
-    expect(phone.locator(".who")).to_contain_text("3 ")
+    expect(phone.locator(".who")).to_contain_text("4 ")
     expect(phone.locator("#net")).to_contain_text("在线")
     phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
 
@@ -66,6 +74,21 @@ def record_followup(phone, name, sbp, dbp, expected_class, query=None):
     phone.fill("#f-sbp", str(sbp))
     phone.fill("#f-dbp", str(dbp))
     expect(phone.locator("#provisional .class")).to_have_text(expected_class)
+    phone.get_by_role("button", name="保存到手机").click()
+    expect(phone.locator("#visits li.local")).to_contain_text("等待")
+
+
+def record_elderly_check(phone, name):
+    """The elderly programme's check at home: both arms and the five self-care items, scored on the phone."""
+    phone.goto(phone.base_url + "/sync/#")
+    phone.fill("#search", name)
+    phone.locator("#search-results a", has_text=name).click()
+    phone.locator("a[href^='#elderly/']").click()
+    for field, value in (("sbp_left", "150"), ("dbp_left", "88"), ("sbp_right", "146"), ("dbp_right", "92")):
+        phone.fill(f"#f-{field}", value)
+    for item, level in (("eating", "1"), ("grooming", "2"), ("dressing", "3"), ("toileting", "2"), ("mobility", "2")):
+        phone.select_option(f"#f-self_care_{item}", level)
+    expect(phone.locator("#provisional .class")).to_contain_text("6 · 轻度依赖")
     phone.get_by_role("button", name="保存到手机").click()
     expect(phone.locator("#visits li.local")).to_contain_text("等待")
 
@@ -93,15 +116,16 @@ def test_a_day_offline_then_sync_puts_every_record_on_the_platform(phone, page, 
     record_followup(phone, "钱二和", 150, 95, "控制不满意", query="qeh")  # by pinyin initials
     record_followup(phone, "孙三顺", 185, 100, "控制不满意")
     sign(phone, "赵一平")
+    record_elderly_check(phone, "李四福")
 
     phone.reload()  # no signal: the service worker serves the app, IndexedDB keeps the queue
     phone.goto(phone.base_url + "/sync/#queue")
-    expect(phone.locator("#queue-open li.queue-item")).to_have_count(4)
+    expect(phone.locator("#queue-open li.queue-item")).to_have_count(5)
     phone.screenshot(path=str(artifact("phone-offline-queue")), full_page=True)
 
     phone.context.set_offline(False)
     phone.locator("#sync-button").click()
-    expect(phone.locator("#queue-sent li")).to_have_count(4)
+    expect(phone.locator("#queue-sent li")).to_have_count(5)
     expect(phone.locator("#queue-open li")).to_have_count(0)
     expect(phone.locator("#queue-sent")).to_contain_text("紧急转诊")
     phone.screenshot(path=str(artifact("phone-synced-queue")), full_page=True)
@@ -111,6 +135,8 @@ def test_a_day_offline_then_sync_puts_every_record_on_the_platform(phone, page, 
         "赵一平": "CONTROLLED", "钱二和": "UNCONTROLLED", "孙三顺": "UNCONTROLLED"}
     assert visits["孙三顺"].next_action == "EMERGENCY_REFERRAL"
     assert Contract.objects.get(resident__name="赵一平").signature.startswith("data:image/png;base64,")
+    elderly = AnnualHealthCheck.objects.get(resident__name="李四福")
+    assert (elderly.self_care_score, elderly.sbp, elderly.dbp) == (6, 150, 88)
 
     log_in("vd_a1")  # the PC side
     page.goto(page.base_url + reverse("publichealth:followup-detail", args=[visits["钱二和"].pk]))
