@@ -85,6 +85,19 @@ def followup(world):
                               programme="hypertension", data={"visit_date": dt.date.today(), "sbp": 132, "dbp": 84})
 
 
+def woman(world):
+    return world.make_resident(world.county.village_a1, birth_date=dt.date(1996, 5, 1), sex="2")
+
+
+def pregnant_woman(world):
+    from countyhealth.publichealth.maternal import do_register_pregnancy
+
+    r = woman(world)
+    do_register_pregnancy(acting_user=world.users.village_doctor_a1, resident_id=r.pk,
+                          lmp=dt.date.today() - dt.timedelta(weeks=10), registered_on=dt.date.today())
+    return r
+
+
 def township_a(world):
     """Township A's centre, chosen with `?org=`; `code` for the indicator pages that also take one."""
     from countyhealth.publichealth.indicators.definitions import INDICATORS
@@ -135,6 +148,9 @@ URL_CASES = {
     "publichealth:child-visit-create": Case(child),
     "publichealth:enrolment-end": Case(enrolment),
     "publichealth:followup-detail": Case(followup),
+    "publichealth:pregnancy-register": Case(woman),
+    "publichealth:maternal-visit-create": Case(pregnant_woman),
+    "publichealth:delivery-create": Case(pregnant_woman),
     "familydoctor:resident-contracts": Case(resident),
     "familydoctor:contract-sign": Case(resident),
     "familydoctor:contract-renew": Case(contract),
@@ -167,6 +183,9 @@ API_CASES = {
     "POST /api/publichealth/enrolments/{enrolment_id}/end": Case(enrolment, body={"reason": "moved_out",
                                                                                  "ended_on": TODAY}),
     "GET /api/publichealth/followups/{followup_id}": Case(followup),
+    "GET /api/publichealth/residents/{resident_id}/pregnancies": Case(pregnant_woman),
+    "POST /api/publichealth/residents/{resident_id}/delivery": Case(
+        pregnant_woman, body={"delivery_date": TODAY, "place": "home", "live_births": 1}),
     "GET /api/family-doctor/residents/{resident_id}/contracts": Case(resident),
     "POST /api/family-doctor/residents/{resident_id}/contracts": Case(
         resident, body={**SIGNED, "team_id": 1, "doctor_id": 1, "package_ids": [1], "start_date": TODAY}

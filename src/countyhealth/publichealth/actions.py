@@ -71,7 +71,8 @@ def check_eligible(programme: Programme, birth_date: date, on: date) -> None:
         raise ActionError(_("The child programme is for children under 7."), code="not_eligible",
                           field="programme")
     if programme == Programme.MATERNAL:
-        raise ActionError(_("Maternal care is not available yet."), code="not_available", field="programme")
+        raise ActionError(_("Maternal care starts by registering the pregnancy."), code="use_pregnancy_registration",
+                          field="programme")
 
 
 def initial_due(programme: Programme, resident: Resident, enrolled_on: date) -> tuple[date, str]:
@@ -132,8 +133,10 @@ def do_end_enrolment(*, acting_user, enrolment_id: int, reason: str, ended_on: d
     enrolment = _visible_enrolment(acting_user, enrolment_id)
     if enrolment.status == Enrolment.Status.ENDED:
         raise ActionError(_("This enrolment has already ended."), code="already_ended")
-    if reason not in Enrolment.EndReason.values and reason != "lost":
+    if reason not in Enrolment.EndReason.values and reason != "lost" or reason == Enrolment.EndReason.COMPLETED:
         raise ActionError(_("Choose why the enrolment ends."), code="invalid", field="reason")
+    if reason == Enrolment.EndReason.PREGNANCY_LOSS and enrolment.programme != Programme.MATERNAL:
+        raise ActionError(_("Only maternal care ends with the pregnancy."), code="invalid", field="reason")
     if not enrolment.enrolled_on <= ended_on <= _today():
         raise ActionError(_("The end date must fall between enrolment and today."), code="invalid",
                           field="ended_on")

@@ -9,17 +9,22 @@ from countyhealth.audit import log as audit
 from countyhealth.core.pagination import paginate
 from countyhealth.residents.models import Resident
 
-from . import actions, queries
-from .models import Enrolment, FollowUpVisit
+from . import actions, maternal, queries
+from .models import Enrolment, FollowUpVisit, Pregnancy
 from .schemas import (
     ChildVisitIn,
     ChildVisitOut,
+    DeliveryIn,
     DueItemOut,
     EndEnrolmentIn,
     EnrolIn,
     EnrolmentOut,
     FollowUpIn,
     FollowUpOut,
+    MaternalVisitIn,
+    MaternalVisitOut,
+    PregnancyIn,
+    PregnancyOut,
 )
 
 router = Router(tags=["publichealth"])
@@ -73,6 +78,37 @@ def record_child_visit(request, payload: ChildVisitIn):
     data = payload.dict(exclude={"resident_id", "client_uuid"}, exclude_none=True)
     visit = actions.do_record_child_visit(acting_user=request.user, resident_id=payload.resident_id, data=data,
                                           client_uuid=payload.client_uuid)
+    return Status(201, visit)
+
+
+@router.post("/pregnancies", response={201: PregnancyOut}, summary="Register a pregnancy (建册)")
+def register_pregnancy(request, payload: PregnancyIn):
+    _check_resident(request, payload.resident_id)
+    return Status(201, maternal.do_register_pregnancy(acting_user=request.user, **payload.dict()))
+
+
+@router.get("/residents/{resident_id}/pregnancies", response=list[PregnancyOut],
+            summary="A resident's pregnancies, newest first")
+def resident_pregnancies(request, resident_id: int):
+    resident = get_visible_or_404(Resident.objects, request.user, what="publichealth.resident", pk=resident_id)
+    audit.record_access(request.user, [resident.pk], "publichealth.api.pregnancies")
+    return list(Pregnancy.objects.filter(resident=resident).order_by("-lmp"))
+
+
+@router.post("/residents/{resident_id}/delivery", response=PregnancyOut,
+             summary="Record the delivery of the current pregnancy")
+def record_delivery(request, resident_id: int, payload: DeliveryIn):
+    _check_resident(request, resident_id)
+    return maternal.do_record_delivery(acting_user=request.user, resident_id=resident_id, **payload.dict())
+
+
+@router.post("/maternal-visits", response={201: MaternalVisitOut},
+             summary="Record an antenatal or postpartum visit")
+def record_maternal_visit(request, payload: MaternalVisitIn):
+    _check_resident(request, payload.resident_id)
+    data = payload.dict(exclude={"resident_id", "client_uuid"}, exclude_none=True)
+    visit = maternal.do_record_maternal_visit(acting_user=request.user, resident_id=payload.resident_id, data=data,
+                                              client_uuid=payload.client_uuid)
     return Status(201, visit)
 
 

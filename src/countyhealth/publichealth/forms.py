@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import FollowUpVisit
-from .rules import DiabetesDangerSign, HypertensionDangerSign, Programme, VisitMode
+from .models import FollowUpVisit, Pregnancy
+from .rules import DiabetesDangerSign, HypertensionDangerSign, MaternalDangerSign, Programme, VisitMode
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ENROLLABLE = [(p.value, p.label) for p in Programme if p != Programme.MATERNAL]
@@ -19,7 +19,8 @@ class EnrolForm(forms.Form):
 
 class EndEnrolmentForm(forms.Form):
     REASONS = [("lost", _("Lost to follow-up")), ("dead", _("Death")), ("moved_out", _("Moved out")),
-               ("diagnosis_revised", _("Diagnosis revised")), ("aged_out", _("Aged out of the programme"))]
+               ("diagnosis_revised", _("Diagnosis revised")), ("aged_out", _("Aged out of the programme")),
+               ("pregnancy_loss", _("Pregnancy ended without a birth"))]
     reason = forms.ChoiceField(label=_("Reason"), choices=REASONS)
     ended_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
 
@@ -101,3 +102,43 @@ class ChildVisitForm(forms.Form):
 
     def action_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class PregnancyForm(forms.Form):
+    """PHS3 §7 建册: 第1次产前检查服务记录表's header."""
+
+    lmp = forms.DateField(label=_("Last menstrual period"), widget=DATE)
+    edd = forms.DateField(label=_("Expected date of delivery (if corrected by ultrasound)"), widget=DATE,
+                          required=False)
+    registered_on = forms.DateField(label=_("Registered on"), widget=DATE, initial=timezone.localdate)
+    gravidity = forms.IntegerField(label=_("Gravidity"), min_value=1, max_value=20, initial=1)
+    parity = forms.IntegerField(label=_("Parity"), min_value=0, max_value=19, initial=0)
+
+
+class MaternalVisitForm(forms.Form):
+    visit_date = forms.DateField(label=_("Visit date"), widget=DATE, initial=timezone.localdate)
+    danger_signs = forms.MultipleChoiceField(label=_("Danger signs"), required=False,
+                                             widget=forms.CheckboxSelectMultiple,
+                                             choices=[(s.value, s.label) for s in MaternalDangerSign])
+    sbp = forms.IntegerField(label=_("Systolic BP (mmHg)"), required=False, min_value=0, max_value=999)
+    dbp = forms.IntegerField(label=_("Diastolic BP (mmHg)"), required=False, min_value=0, max_value=999)
+    weight_kg = forms.DecimalField(label=_("Weight (kg)"), required=False, max_digits=4, decimal_places=1,
+                                   min_value=0)
+    haemoglobin = forms.IntegerField(label=_("Haemoglobin (g/L)"), required=False, min_value=0, max_value=999)
+    fundal_height_cm = forms.DecimalField(label=_("Fundal height (cm)"), required=False, max_digits=3,
+                                          decimal_places=1, min_value=0)
+    fetal_heart_rate = forms.IntegerField(label=_("Fetal heart rate (/min)"), required=False, min_value=0,
+                                          max_value=999)
+    guidance = forms.CharField(label=_("Guidance"), required=False, max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+
+    def action_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", [])} | {
+            "danger_signs": self.cleaned_data.get("danger_signs") or []}
+
+
+class DeliveryForm(forms.Form):
+    delivery_date = forms.DateField(label=_("Delivery date"), widget=DATE, initial=timezone.localdate)
+    place = forms.ChoiceField(label=_("Place of delivery"), choices=Pregnancy.Place.choices)
+    discharge_date = forms.DateField(label=_("Discharge date"), widget=DATE, required=False)
+    live_births = forms.IntegerField(label=_("Live births"), min_value=0, max_value=6, initial=1)

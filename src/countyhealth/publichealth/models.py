@@ -1,4 +1,4 @@
-"""Programme enrolments and their visits (PHS3 hypertension, diabetes, elderly and 0–6 child programmes).
+"""Programme enrolments and their visits (PHS3 hypertension, diabetes, elderly, 0–6 child and maternal programmes).
 
 Each enrolment carries its own `next_due` and a copy of the resident's catchment organisation, so a doctor's due
 list is one indexed range scan, not a computation over visits."""
@@ -12,7 +12,7 @@ from countyhealth.referrals.models import Referral
 from countyhealth.residents.models import Resident
 from countyhealth.residents.queries import CatchmentScopedQuerySet, ResidentScopedQuerySet
 
-from .rules import FollowUpClass, NextAction, Programme, VisitMode
+from .rules import FollowUpClass, GestationalAge, NextAction, Programme, VisitMode, maternal_visit_label
 from .rules.facts import PROGRAMME_LABELS
 
 
@@ -39,6 +39,8 @@ class Enrolment(models.Model):
         MOVED_OUT = "moved_out", _("Moved out")
         AGED_OUT = "aged_out", _("Aged out of the programme")
         DIAGNOSIS_REVISED = "diagnosis_revised", _("Diagnosis revised")
+        COMPLETED = "completed", _("Programme completed")
+        PREGNANCY_LOSS = "pregnancy_loss", _("Pregnancy ended without a birth")
 
     resident = models.ForeignKey(Resident, models.PROTECT, related_name="enrolments", verbose_name=_("resident"))
     programme = models.CharField(_("programme"), max_length=16, choices=PROGRAMME_CHOICES)
@@ -207,6 +209,93 @@ class ChildVisit(models.Model):
 
     def __str__(self):
         return f"{self.resident} · {self.slot} · {self.visit_date}"
+
+    @property
+    def audit_resident_id(self):
+        return self.resident_id
+
+
+class Pregnancy(models.Model):
+    """One pregnancy under maternal care (PHS3 §7), from registration (建册) to the 42-day check. Its enrolment
+    carries the due date; `live_births` is the maternal indicators' denominator (twins count 2)."""
+
+    class Place(models.TextChoices):
+        HOSPITAL = "hospital", _("In hospital")
+        HOME = "home", _("At home")
+
+    resident = models.ForeignKey(Resident, models.PROTECT, related_name="pregnancies", verbose_name=_("resident"))
+    enrolment = models.OneToOneField(Enrolment, models.PROTECT, related_name="pregnancy")
+    lmp = models.DateField(_("last menstrual period"))
+    edd = models.DateField(_("expected date of delivery"))
+    edd_corrected = models.BooleanField(_("EDD corrected by ultrasound"), default=False)
+    registered_on = models.DateField(_("registered on"))
+    gravidity = models.PositiveSmallIntegerField(_("gravidity"), default=1)
+    parity = models.PositiveSmallIntegerField(_("parity"), default=0)
+    delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
+    discharge_date = models.DateField(_("discharge date"), null=True, blank=True)
+    delivery_place = models.CharField(_("place of delivery"), max_length=8, choices=Place.choices, blank=True)
+    live_births = models.PositiveSmallIntegerField(_("live births"), null=True, blank=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ResidentScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pregnancy")
+        verbose_name_plural = _("pregnancies")
+        indexes = [models.Index(fields=["delivery_date"], name="pregnancy_delivery")]
+
+    def __str__(self):
+        return f"{self.resident} · {self.lmp}"
+
+    @property
+    def audit_resident_id(self):
+        return self.resident_id
+
+
+class MaternalVisit(models.Model):
+    """An antenatal or postpartum visit (PHS3 §7 forms 第1次产前检查服务记录表 … 产后42天健康检查记录表)."""
+
+    resident = models.ForeignKey(Resident, models.PROTECT, related_name="maternal_visits", verbose_name=_("resident"))
+    pregnancy = models.ForeignKey(Pregnancy, models.PROTECT, related_name="visits")
+    code = models.CharField(_("scheduled visit"), max_length=20)
+    visit_date = models.DateField(_("visit date"))
+    ga_days = models.PositiveSmallIntegerField(_("gestational age (days)"), null=True, blank=True)
+    organisation = models.ForeignKey(Organisation, models.PROTECT, related_name="+", verbose_name=_("organisation"))
+    doctor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("doctor"))
+    weight_kg = models.DecimalField(_("weight (kg)"), max_digits=4, decimal_places=1, null=True, blank=True)
+    sbp = models.PositiveSmallIntegerField(_("systolic BP"), null=True, blank=True)
+    dbp = models.PositiveSmallIntegerField(_("diastolic BP"), null=True, blank=True)
+    haemoglobin = models.PositiveSmallIntegerField(_("haemoglobin (g/L)"), null=True, blank=True)
+    fundal_height_cm = models.DecimalField(_("fundal height (cm)"), max_digits=3, decimal_places=1, null=True,
+                                           blank=True)
+    fetal_heart_rate = models.PositiveSmallIntegerField(_("fetal heart rate (/min)"), null=True, blank=True)
+    danger_signs = models.JSONField(_("danger signs"), default=list, blank=True)
+    findings = models.JSONField(_("findings"), default=list, blank=True)
+    next_action = models.CharField(_("next step"), max_length=20)
+    next_due = models.DateField(_("next due"), null=True, blank=True)
+    guidance = models.TextField(_("guidance"), blank=True, max_length=2000)
+    referral = models.ForeignKey(Referral, models.PROTECT, null=True, blank=True, related_name="+")
+    client_uuid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ResidentScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("maternal visit")
+        verbose_name_plural = _("maternal visits")
+        indexes = [models.Index(fields=["resident", "visit_date"], name="maternalvisit_resident_date")]
+
+    def __str__(self):
+        return f"{self.resident} · {self.code} · {self.visit_date}"
+
+    @property
+    def label(self) -> str:
+        return maternal_visit_label(self.code)
+
+    @property
+    def ga_label(self) -> str:
+        return "" if self.ga_days is None else str(GestationalAge(self.ga_days))
 
     @property
     def audit_resident_id(self):

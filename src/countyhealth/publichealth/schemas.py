@@ -119,3 +119,68 @@ class DueItemOut(Schema):
     what: str
     next_due: date | None
     last_visit_date: date | None
+
+
+class PregnancyIn(Schema):
+    resident_id: int
+    lmp: date
+    registered_on: date
+    edd: date | None = None
+    gravidity: int = Field(1, ge=1, le=20)
+    parity: int = Field(0, ge=0, le=19)
+
+
+class DeliveryIn(Schema):
+    delivery_date: date
+    place: str = Field(max_length=8)
+    live_births: int = Field(ge=0, le=6)
+    discharge_date: date | None = None
+
+
+class PregnancyOut(Schema):
+    id: int
+    resident_id: int
+    enrolment_id: int
+    lmp: date
+    edd: date
+    edd_corrected: bool
+    registered_on: date
+    gravidity: int
+    parity: int
+    delivery_date: date | None
+    delivery_place: str
+    discharge_date: date | None
+    live_births: int | None
+
+
+class MaternalVisitIn(Schema):
+    resident_id: int
+    visit_date: date
+    client_uuid: UUID | None = None
+    danger_signs: list[str] = []
+    sbp: int | None = Field(None, ge=0, le=999)
+    dbp: int | None = Field(None, ge=0, le=999)
+    weight_kg: Decimal | None = Field(None, max_digits=4, decimal_places=1)
+    haemoglobin: int | None = Field(None, ge=0, le=999)
+    fundal_height_cm: Decimal | None = Field(None, max_digits=3, decimal_places=1)
+    fetal_heart_rate: int | None = Field(None, ge=0, le=999)
+    guidance: str = Field("", max_length=2000)
+
+
+class MaternalFindingOut(Schema):
+    code: str
+    label: str
+    emergency: bool
+
+
+class MaternalVisitOut(Schema):
+    id: int
+    resident_id: int
+    code: str
+    label: str
+    visit_date: date
+    ga_days: int | None
+    findings: list[MaternalFindingOut]
+    next_action: str
+    next_due: date | None
+    referral_id: int | None

@@ -15,9 +15,9 @@ from countyhealth.core.errors import ActionError
 from countyhealth.core.pagination import paginate
 from countyhealth.residents.models import Resident
 
-from . import actions, queries, rules
+from . import actions, maternal, queries, rules
 from .forms import ChildVisitForm, EndEnrolmentForm, EnrolForm, FollowUpForm
-from .models import ChildVisit, Enrolment, FollowUpVisit
+from .models import ChildVisit, Enrolment, FollowUpVisit, Pregnancy
 from .rules import Programme
 
 
@@ -64,7 +64,7 @@ def due_list(request):
     context = {
         "page": page, "bucket": bucket, "programme": programme, "sort": sort, "today": today,
         "buckets": [(b, n) for b, n in zip(queries.BUCKETS, queries.bucket_counts(request.user, today, programme).values(), strict=True)],
-        "programmes": [p for p in Programme if p != Programme.MATERNAL],
+        "programmes": list(Programme),
     }
     return render(request, "publichealth/due_list.html", context)
 
@@ -80,9 +80,16 @@ def resident_programmes(request, pk):
     child = next((e for e in enrolments if e.programme == Programme.CHILD and e.status != "ended"), None)
     schedule = rules.child_slot_statuses(resident.birth_date, [v.visit_date for v in child_visits],
                                          timezone.localdate(), enrolled_on=child.enrolled_on) if child else ()
+    pregnancy = (Pregnancy.objects.filter(resident=resident).select_related("enrolment").order_by("-lmp").first()
+                 if resident.sex == maternal.FEMALE else None)
+    maternal_visits = list(pregnancy.visits.select_related("doctor").order_by("visit_date")) if pregnancy else []
     return render(request, "publichealth/resident_programmes.html", {
         "resident": resident, "enrolments": enrolments, "followups": followups, "child_visits": child_visits,
         "schedule": schedule, "may_write": _may_write(request.user),
+        "pregnancy": pregnancy, "maternal_visits": maternal_visits,
+        "maternal_schedule": maternal.schedule(pregnancy, maternal_visits, timezone.localdate()) if pregnancy else (),
+        "may_register_pregnancy": resident.sex == maternal.FEMALE and not any(
+            e.programme == Programme.MATERNAL and e.status != "ended" for e in enrolments),
         "chronic": [e for e in enrolments if e.programme in queries.CHRONIC and e.status != "ended"],
     })
 

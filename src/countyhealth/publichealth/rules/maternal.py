@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from .child import SLOT_STATE_LABELS, SlotState
 from .dates import add_days, days_between
 from .ruleset import CURRENT_RULES, RuleSet
 
@@ -149,3 +150,134 @@ def counts_for_postpartum_visit(delivery_date: date, visit_dates: Iterable[date]
     start = discharge_date or delivery_date
     last = add_days(start, rules.postpartum_visit_max_days)
     return any(start <= v <= last for v in visit_dates)
+
+
+# --- the visit schedule on a given day ---------------------------------------------------------------------
+
+EXTRA_VISIT_LABELS = {
+    "antenatal_extra": _("Additional antenatal visit"),
+    "postpartum_extra": _("Additional postpartum visit"),
+}
+
+
+def maternal_visit_label(code: str) -> str:
+    return str(MATERNAL_VISIT_LABELS.get(code) or EXTRA_VISIT_LABELS[code])
+
+
+class MaternalState(StrEnum):
+    UPCOMING = "upcoming"
+    DUE = "due"
+    MISSED = "missed"
+    DONE = "done"
+
+    @property
+    def label(self):
+        return SLOT_STATE_LABELS[SlotState(self.value)]  # the same words as the child schedule
+
+
+@dataclass(frozen=True)
+class MaternalWindowStatus:
+    window: MaternalWindow
+    state: MaternalState
+    visit_date: date | None = None
+
+
+def maternal_statuses(windows: Iterable[MaternalWindow], done: dict[str, date], on: date
+                      ) -> tuple[MaternalWindowStatus, ...]:
+    """Each window's state on `on`: done (a visit fulfils it), upcoming, due (open today) or missed (closed
+    without a visit: PHS3 gives no grace period for maternal visits)."""
+    out = []
+    for window in windows:
+        if window.code in done:
+            out.append(MaternalWindowStatus(window, MaternalState.DONE, done[window.code]))
+        elif on < window.opens:
+            out.append(MaternalWindowStatus(window, MaternalState.UPCOMING))
+        else:
+            out.append(MaternalWindowStatus(window, MaternalState.DUE if on <= window.closes else MaternalState.MISSED))
+    return tuple(out)
+
+
+def postpartum_visit_code(delivery_date: date, visit_date: date, done: Iterable[str]) -> str | None:
+    """A postpartum visit from delivery + 42 d is the 42-day check (§7: earlier does not count); before that it
+    is the home visit, or an additional one once the home visit is done. None: the 42-day check is done."""
+    done = set(done)
+    if postpartum_42d_timing(delivery_date, visit_date) == WindowTiming.EARLY:
+        return "postpartum_extra" if "postpartum_home" in done else "postpartum_home"
+    return None if "postpartum_42d" in done else "postpartum_42d"
+
+
+# --- findings that refer -------------------------------------------------------------------------------
+
+class MaternalDangerSign(StrEnum):
+    """PHS3 §7 "danger signs → refer at once": the warning signs the 母子健康手册 teaches."""
+
+    BLEEDING = "bleeding"
+    HEADACHE_VISION = "headache_vision"
+    CONVULSION = "convulsion"
+    REDUCED_FETAL_MOVEMENT = "reduced_fetal_movement"
+    RUPTURED_MEMBRANES = "ruptured_membranes"
+    FEVER = "fever"
+    DEPRESSION = "depression"
+
+    @property
+    def label(self):
+        return DANGER_SIGN_LABELS[self]
+
+
+DANGER_SIGN_LABELS = {
+    MaternalDangerSign.BLEEDING: _("Vaginal bleeding or heavy lochia"),
+    MaternalDangerSign.HEADACHE_VISION: _("Severe headache or blurred vision"),
+    MaternalDangerSign.CONVULSION: _("Convulsion"),
+    MaternalDangerSign.REDUCED_FETAL_MOVEMENT: _("Reduced fetal movement"),
+    MaternalDangerSign.RUPTURED_MEMBRANES: _("Ruptured membranes"),
+    MaternalDangerSign.FEVER: _("Fever or signs of infection"),
+    MaternalDangerSign.DEPRESSION: _("Signs of postpartum depression"),
+}
+
+PREGNANCY_HYPERTENSION = (140, 90)  # 妊娠期高血压疾病诊治指南(2020): SBP ≥ 140 or DBP ≥ 90 mmHg
+SEVERE_PREGNANCY_HYPERTENSION = (160, 110)  # same guideline: severe, treat and transfer at once
+ANTENATAL_ANAEMIA_HB = 110  # 妊娠期铁缺乏和缺铁性贫血诊治指南(2014): Hb < 110 g/L
+POSTPARTUM_ANAEMIA_HB = 100  # WHO: postpartum anaemia Hb < 100 g/L
+FETAL_HEART_RATE = (110, 160)  # 电子胎心监护应用专家共识(2015): normal baseline 110–160 /min
+
+
+class MaternalAction(StrEnum):
+    ROUTINE = "routine"
+    REFERRAL = "referral"
+    EMERGENCY_REFERRAL = "emergency_referral"
+
+
+@dataclass(frozen=True)
+class MaternalFinding:
+    code: str
+    label: str
+    emergency: bool
+
+
+def maternal_findings(*, antenatal: bool, sbp: int | None = None, dbp: int | None = None,
+                      haemoglobin: int | None = None, fetal_heart_rate: int | None = None,
+                      danger_signs: Iterable[MaternalDangerSign] = ()) -> tuple[MaternalFinding, ...]:
+    """§7: risk factors and abnormal findings refer (follow-up ≤ 2 weeks); danger signs and severe
+    hypertension refer at once."""
+    found = [MaternalFinding(s.value, str(s.label), True) for s in danger_signs]
+    if sbp is not None and dbp is not None:
+        if sbp >= SEVERE_PREGNANCY_HYPERTENSION[0] or dbp >= SEVERE_PREGNANCY_HYPERTENSION[1]:
+            found.append(MaternalFinding("severe_hypertension", str(_("Severe hypertension (≥ 160/110 mmHg)")), True))
+        elif sbp >= PREGNANCY_HYPERTENSION[0] or dbp >= PREGNANCY_HYPERTENSION[1]:
+            found.append(MaternalFinding("hypertension", str(_("Raised blood pressure (≥ 140/90 mmHg)")), False))
+    limit = ANTENATAL_ANAEMIA_HB if antenatal else POSTPARTUM_ANAEMIA_HB
+    if haemoglobin is not None and haemoglobin < limit:
+        found.append(MaternalFinding("anaemia", str(_("Anaemia (Hb < %(limit)s g/L)") % {"limit": limit}), False))
+    if antenatal and fetal_heart_rate is not None and not FETAL_HEART_RATE[0] <= fetal_heart_rate <= FETAL_HEART_RATE[1]:
+        found.append(MaternalFinding("fetal_heart_rate", str(_("Fetal heart rate outside 110–160/min")), False))
+    return tuple(found)
+
+
+def maternal_action(findings: Iterable[MaternalFinding]) -> MaternalAction:
+    findings = list(findings)
+    if any(f.emergency for f in findings):
+        return MaternalAction.EMERGENCY_REFERRAL
+    return MaternalAction.REFERRAL if findings else MaternalAction.ROUTINE
+
+
+REFERRAL_FOLLOW_UP_DAYS = 14  # §7: after a referral, follow up within 2 weeks
