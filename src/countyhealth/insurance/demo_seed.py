@@ -9,6 +9,8 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db.models import CharField, F, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from countyhealth.accounts.system import system_user
@@ -77,14 +79,15 @@ def seed(*, seeder, seed: int, as_of) -> str:
             total=yuan["medfee_sumamt"], deductible=yuan["act_pay_dedc"], fund_general=yuan["hifp_pay"],
             fund_two_disease=yuan["lb_pay"], patient_pays=yuan["psn_cash_pay"],
             answer={"setlinfo": setlinfo, "setldetail": split["detail"]}, settled_on=at.date(), settled_at=at,
-            created_by_id=v["doctor_id"], created_at=at - timedelta(minutes=2)))
+            created_by_id=v["doctor_id"]))
         pools = {d["feedetl_sn"]: d["pool"] for d in split["detail"]}
         items.append([SettlementItem(sn=n, code=code, name=name, quantity=q, unit_price=p, amount=amount,
                                      pool=pools[str(n)]) for n, (code, name, q, p, amount) in enumerate(fees, 1)])
         settled_visits.append(v)
 
     Settlement.objects.bulk_create(settlements, batch_size=2000)
-    Settlement.objects.bulk_update(settlements, ["created_at"], batch_size=2000)  # auto_now_add wrote "now"
+    # auto_now_add wrote "now": one UPDATE puts each settlement's creation just before its settlement.
+    Settlement.objects.filter(msgid__startswith=f"demo{seed}-").update(created_at=F("settled_at") - timedelta(minutes=2))
     for settlement, rows in zip(settlements, items, strict=True):
         for item in rows:
             item.settlement = settlement
@@ -92,25 +95,26 @@ def seed(*, seeder, seed: int, as_of) -> str:
     SettlementChange.objects.bulk_create([
         SettlementChange(settlement=s, status=status, by_id=s.created_by_id)
         for s in settlements for status in (rules.DRAFT, rules.PENDING, rules.SETTLED)], batch_size=5000)
-    _visits_settled(settled_visits, settlements)
+    _visits_settled(settled_visits)
     lb = sum(1 for s in settlements if s.fund_two_disease > 0)
     return (f"insurance: {len(qualified)} residents qualified for 两病, {len(settlements)} settlements of "
             f"{len(visits)} clinic visits ({lb} with the 两病 benefit, the rest of the visits paid in cash)")
 
 
-def _visits_settled(visits, settlements) -> None:
+def _visits_settled(visits) -> None:
     """dispensed → closed becomes dispensed → settled → closed, with the settlement's reference on the visit."""
     ids = [v["pk"] for v in visits]
-    refs = {int(s.visit_ref[len(VISIT_PREFIX):]): f"insurance:{s.pk}" for s in settlements}
+    settlement_of = Settlement.objects.filter(status=rules.SETTLED, visit_ref=Concat(
+        Value(VISIT_PREFIX), Cast(OuterRef("pk"), CharField()))).values("pk")[:1]
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         VisitStatusChange.objects.filter(visit_id__in=chunk, from_status="dispensed", to_status="closed").update(
             to_status="settled")
+        Visit.objects.filter(pk__in=chunk).update(settlement_ref=Concat(
+            Value("insurance:"), Cast(Subquery(settlement_of), CharField())))
     VisitStatusChange.objects.bulk_create([
         VisitStatusChange(visit_id=v["pk"], from_status="settled", to_status="closed", by_id=v["doctor_id"])
         for v in visits], batch_size=5000)
-    rows = [Visit(pk=pk, settlement_ref=refs[pk]) for pk in ids]
-    Visit.objects.bulk_update(rows, ["settlement_ref"], batch_size=2000)
 
 
 def _qualify(system, rng, as_of) -> list[tuple[int, list[str], object]]:
