@@ -5,10 +5,12 @@ writers is the writer alone. They assign primary keys up front (the bench owns t
 seeds) and move the sequences past them at the end."""
 
 import atexit
+import contextlib
 import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -157,6 +159,34 @@ def run_on_chosen_database(postgres: bool, run, name: str) -> None:
         data = tempfile.mkdtemp(prefix=f"countyhealth-bench-{name}-")
         setup_django(f"sqlite:///{data}/bench.sqlite3", data)
         run("SQLite (WAL)")
+
+
+@contextlib.contextmanager
+def kept_postgres(directory: Path, *, shared_buffers: str):
+    """A PostgreSQL cluster in `directory` that outlives the run (stopped, not removed, at the end), so a county
+    seeded once (niced, 15–25 min at 1,000,000 residents) can be measured again, un-niced, with newer code."""
+    from tests.support import pg
+
+    bin_dir = pg.ensure_installed()
+    datadir = directory / "data"
+    directory.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        shutil.chown(directory, "postgres", "postgres")
+    os.chmod(directory, 0o700)
+    if not datadir.exists():
+        subprocess.run(pg._as_postgres([str(bin_dir / "initdb"), "-D", str(datadir), "-A", "trust", "-U", "postgres",
+                                        "-E", "UTF8", "--locale=C.UTF-8"]), check=True, capture_output=True)
+    port = pg._free_port()
+    options = (f"-k {directory} -h 127.0.0.1 -p {port} -c shared_buffers={shared_buffers} -c max_connections=200"
+               " -c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+    subprocess.run(pg._as_postgres([str(bin_dir / "pg_ctl"), "-D", str(datadir), "-o", options, "-l",
+                                    str(directory / "server.log"), "-w", "start"]), check=True, capture_output=True)
+    try:
+        pg._wait_ready(port)
+        yield f"postgres://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(pg._as_postgres([str(bin_dir / "pg_ctl"), "-D", str(datadir), "-m", "fast", "-w", "stop"]),
+                       capture_output=True)
 
 
 def percentiles(samples_ms: list[float]) -> tuple[float, float, float]:

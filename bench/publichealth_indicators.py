@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/publichealth_indicators.py                       # 1,000,000 residents, 200 runs
     .venv/bin/python bench/publichealth_indicators.py --residents 50000 --runs 20
+    nice -n 15 .venv/bin/python bench/publichealth_indicators.py --cluster /tmp/ph1m --seed-only   # seed once
+    .venv/bin/python bench/publichealth_indicators.py --cluster /tmp/ph1m --runs 50             # then measure
 
 A throwaway PostgreSQL cluster (tests/support/pg.py) gets the demo county (`countyhealth.demo.seed`, written
 with COPY) and programme histories generated here: hypertension for ~25 % of adults ≥ 35, type 2 diabetes for
@@ -22,6 +24,7 @@ Prints p50/p95/max over the runs. Tests never assert timings; this is where they
 """
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -30,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._support import CopySink, machine, percentiles, setup_django  # noqa: E402
+from bench._support import CopySink, kept_postgres, machine, percentiles, setup_django  # noqa: E402
 
 AS_OF = date(2026, 9, 30)
 HISTORY_YEARS = 3
@@ -207,12 +210,19 @@ def main() -> None:
     parser.add_argument("--live-runs", type=int, default=10,
                         help="runs of the live county count (seconds each at 1,000,000 residents)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cluster", type=Path, help="keep the seeded cluster in this directory and reuse it "
+                        "(a county seeded by bench/records_360.py --cluster is reused: copy its data directory)")
+    parser.add_argument("--seed-only", action="store_true", help="seed the --cluster and stop (run it niced)")
     args = parser.parse_args()
 
     from tests.support.pg import throwaway_postgres
 
     wall = time.perf_counter()
-    with throwaway_postgres(shared_buffers="1GB") as url:
+    if args.cluster:
+        database = kept_postgres(args.cluster, shared_buffers="1GB")
+    else:
+        database = throwaway_postgres(shared_buffers="1GB")
+    with database as url:
         setup_django(url)
         from django.db import connection
 
@@ -226,17 +236,36 @@ def main() -> None:
         from countyhealth.publichealth.rules import Period
 
         started = time.perf_counter()
-        print(f"seeding {args.residents:,} residents…", file=sys.stderr, flush=True)
-        seed_county(residents=args.residents, seed=args.seed, as_of=AS_OF, sink=CopySink(),
-                    progress=lambda n: None)
+        county_marker = args.cluster / f"seeded-{args.residents}" if args.cluster else None
+        if county_marker and county_marker.exists():
+            print(f"reusing the county of {args.residents:,} residents in {args.cluster}", file=sys.stderr)
+        else:
+            print(f"seeding {args.residents:,} residents…", file=sys.stderr, flush=True)
+            seed_county(residents=args.residents, seed=args.seed, as_of=AS_OF, sink=CopySink(),
+                        progress=lambda n: None)
+            if county_marker:
+                county_marker.touch()
         seeded = time.perf_counter() - started
-        print(f"  {seeded:.0f} s; programme histories…", file=sys.stderr, flush=True)
         started = time.perf_counter()
-        programmes = Programmes(args.seed, CopySink())
-        programmes.run()
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+        histories_marker = args.cluster / "programme-histories" if args.cluster else None
+        if histories_marker and histories_marker.exists():
+            print("reusing the programme histories", file=sys.stderr)
+        else:
+            print(f"  {seeded:.0f} s; programme histories…", file=sys.stderr, flush=True)
+            Programmes(args.seed, CopySink()).run()
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+            if histories_marker:
+                histories_marker.touch()
         generated = time.perf_counter() - started
+        if args.seed_only:
+            print(f"  {generated:.0f} s; seeded, not timed (--seed-only)", file=sys.stderr)
+            return
+        from countyhealth.familydoctor.models import Contract
+        from countyhealth.publichealth.models import ChildVisit, Enrolment, FollowUpVisit
+        from countyhealth.records.models import AnnualHealthCheck
+
+        counted = (Enrolment, FollowUpVisit, AnnualHealthCheck, ChildVisit, Contract)
         print(f"  {generated:.0f} s; timing…", file=sys.stderr, flush=True)
 
         period = Period(date(AS_OF.year, 1, 1), AS_OF)
@@ -331,9 +360,11 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM residents_resident")
             residents = cursor.fetchone()[0]
+        row_counts = {str(model._meta.verbose_name_plural): model.objects.count() for model in counted}
 
     print(f"\npublic-health indicators — {residents:,} residents (seed {args.seed}), as of {AS_OF}; {machine()}")
-    print("rows: " + ", ".join(f"{label.split('.')[-1]} {n:,}" for label, n in programmes.counts.items()))
+    print("rows: " + ", ".join(f"{label} {n:,}" for label, n in row_counts.items()))
+    print("load average (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"seeding {seeded:.0f} s (demo county) + {generated:.0f} s (programme histories, COPY, ANALYZE)\n")
     header = f"{'what':<58} {'runs':>5} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}"
     print(header)
