@@ -4,8 +4,9 @@ from its `AppConfig.ready()`, so the records app (low in the layers) can show en
 
 The page is paged inside the providers, so its cost follows the page size, not the resident's history: a
 provider marked `@paged` is `provider(resident, user, window) -> list[TimelineEntry]` and returns at most
-`window.limit` entries of `window.kinds`, after `window.before`, newest first — usually by handing its
-querysets to `gather` (one `ORDER BY time DESC, id DESC LIMIT n` query per source). The registry merges the
+`window.limit` entries of `window.kinds`, after `window.before`, newest first. Most providers are simply a
+list of querysets (`@from_sources`): the registry asks once which of all of them have rows after the cursor,
+then runs one `ORDER BY time DESC, id DESC LIMIT n` query for each that has. The registry merges the
 providers' short lists (heapq.merge), keeps one page and hands back the cursor of the next one. A plain
 `provider(resident, user)` (no window) still works: its whole list is filtered and cut here.
 
@@ -23,7 +24,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 
-from django.db import models
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -131,19 +133,61 @@ class Source:
     entry: Callable[[models.Model], TimelineEntry]
 
 
-def gather(window: Window, *sources: Source) -> list[TimelineEntry]:
+def gather(window: Window, *sources: Source, present: set[int] | None = None) -> list[TimelineEntry]:
     """A provider's page: each wanted source's newest `limit` rows after the bound, merged newest first.
-    A source's rank is its place in `sources`, so list them in the same order on every call."""
+    A source's rank is its place in `sources`, so list them in the same order on every call. `present`, when
+    known, names the ranks that have rows after the bound (the others are not asked)."""
     lists = []
     for rank, source in enumerate(sources):
-        if not window.wants(source.kind):
+        if not window.wants(source.kind) or (present is not None and rank not in present):
             continue
-        rows = source.rows
-        if window.before is not None:
-            rows = rows.filter(window.before.q(source.at, _is_date(rows, source.at), rank))
-        rows = rows.order_by(f"-{source.at}", "-pk")[:window.limit]
+        rows = _bounded(source, window, rank).order_by(f"-{source.at}", "-pk")[:window.limit]
         lists.append([replace(source.entry(row), source=rank, pk=row.pk) for row in rows])
     return list(islice(heapq.merge(*lists, key=_order, reverse=True), window.limit))
+
+
+def _bounded(source: Source, window: Window, rank: int) -> models.QuerySet:
+    if window.before is None:
+        return source.rows
+    return source.rows.filter(window.before.q(source.at, _is_date(source.rows, source.at), rank))
+
+
+class SourceProvider:
+    """A paged provider built from `sources(resident, user) -> [Source, …]` (decorate it with
+    `from_sources`). The registry first asks one query which of all the providers' sources have rows after
+    the cursor, then queries only those: most residents have entries in few of the fifteen-odd sources, and
+    each query is a round trip."""
+
+    timeline_paged = True
+
+    def __init__(self, sources: Callable[[object, object], list[Source]]):
+        self.sources = sources
+
+    def __call__(self, resident, user, window: Window, present: set[int] | None = None) -> list[TimelineEntry]:
+        return gather(window, *self.sources(resident, user), present=present)
+
+
+def from_sources(sources: Callable[[object, object], list[Source]]) -> SourceProvider:
+    return SourceProvider(sources)
+
+
+def _present(asked: list[tuple[object, Source, Window, int]]) -> set:
+    """The keys of the sources having at least one row after their bound, in one SELECT EXISTS(…), …."""
+    parts, params, keys = [], [], []
+    for key, source, window, rank in asked:
+        try:
+            sql, more = _bounded(source, window, rank).order_by().values("pk")[:1].query.sql_with_params()
+        except EmptyResultSet:  # a queryset that can match nothing (.none()): nothing to ask
+            continue
+        parts.append(f"EXISTS({sql})")
+        params.extend(more)
+        keys.append(key)
+    if not parts:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        found = cursor.fetchone()
+    return {key for key, exists in zip(keys, found, strict=True) if exists}
 
 
 def _is_date(rows: models.QuerySet, name: str) -> bool:
@@ -211,12 +255,21 @@ def page_for(resident, user, *, kinds: Iterable[str] | None = None, before: str 
     wanted = frozenset(kinds) if kinds else None
     registrations = list(_registry.items())
     cursor = _parse(before, [name for name, _r in registrations]) if before else None
-    lists = []
+    asked = []  # (rank, registration, window, its sources when it has them)
     for rank, (_name, registration) in enumerate(registrations):
         if wanted is not None and registration.kinds and not wanted & registration.kinds.keys():
             continue
         window = Window(wanted, limit + 1, _bound(cursor, rank))
-        if registration.paged:
+        sources = (registration.provider.sources(resident, user)
+                   if isinstance(registration.provider, SourceProvider) else None)
+        asked.append((rank, registration, window, sources))
+    present = _present([((rank, i), source, window, i) for rank, _r, window, sources in asked if sources
+                        for i, source in enumerate(sources) if window.wants(source.kind)])
+    lists = []
+    for rank, registration, window, sources in asked:
+        if sources is not None:
+            entries = gather(window, *sources, present={i for r, i in present if r == rank})
+        elif registration.paged:
             entries = registration.provider(resident, user, window)
         else:
             entries = _cut(registration.provider(resident, user), window)

@@ -21,7 +21,7 @@ def _entry(ecg: Ecg) -> TimelineEntry:
                          summary=summary, organisation=ecg.organisation.name)
 
 
-@timeline.paged
-def provider(resident, user, window: timeline.Window) -> list[TimelineEntry]:
+@timeline.from_sources
+def provider(resident, user) -> list[Source]:
     ecgs = Ecg.objects.filter(resident=resident).select_related("organisation").prefetch_related("reports")
-    return timeline.gather(window, Source("ecg", ecgs, "uploaded_at", _entry))
+    return [Source("ecg", ecgs, "uploaded_at", _entry)]

@@ -13,8 +13,8 @@ from .models import Contract, ContractPackage
 KINDS = {"contract": gettext_lazy("Family-doctor contract")}
 
 
-@timeline.paged
-def provider(resident, user, window: timeline.Window) -> list[TimelineEntry]:
+@timeline.from_sources
+def provider(resident, user) -> list[Source]:
     url = reverse("familydoctor:resident-contracts", args=[resident.pk])
 
     def signed(c):
@@ -35,8 +35,7 @@ def provider(resident, user, window: timeline.Window) -> list[TimelineEntry]:
 
     contracts = Contract.objects.filter(resident=resident).select_related("team__organisation")
     packages = Prefetch("contract_packages", ContractPackage.objects.select_related("package"))
-    return timeline.gather(
-        window,
+    return [
         Source("contract", contracts.select_related("doctor").prefetch_related(packages), "start_date", signed),
         Source("contract", contracts.filter(terminated_on__isnull=False), "terminated_on", terminated),
-    )
+    ]

@@ -24,10 +24,12 @@ def _entry(s: ImagingStudy) -> TimelineEntry:
                          organisation=s.from_org.name, url=reverse("imaging:study-detail", args=[s.pk]))
 
 
-@timeline.paged
-def provider(resident, user, window: timeline.Window) -> list[TimelineEntry]:
+@timeline.from_sources
+def provider(resident, user) -> list[Source]:
     latest_signing = ImagingReport.objects.filter(study=OuterRef("pk")).order_by("-version").values("signed_at")[:1]
-    studies = (ImagingStudy.objects.visible_to(user).filter(resident=resident)
+    # Called only for a resident the user may see, and every study of a visible resident is visible to them
+    # (ImagingStudy.objects.visible_to adds studies of residents they may not see, never removes one).
+    studies = (ImagingStudy.objects.filter(resident=resident)
                .annotate(shown_at=Coalesce(Subquery(latest_signing), "created_at"))
                .select_related("from_org").prefetch_related("reports"))
-    return timeline.gather(window, Source("imaging", studies, "shown_at", _entry))
+    return [Source("imaging", studies, "shown_at", _entry)]

@@ -29,13 +29,12 @@ def _alert(a: CriticalAlert) -> TimelineEntry:
         organisation=a.ordering_org.name, url=reverse("lab:alert-detail", args=[a.pk]))
 
 
-@timeline.paged
-def provider(resident, user, window: timeline.Window) -> list[TimelineEntry]:
+@timeline.from_sources
+def provider(resident, user) -> list[Source]:
     # Called only for a resident the user may see, whose reports and alerts are all visible to them.
-    return timeline.gather(
-        window,
+    return [
         Source("lab_report", LabReport.objects.filter(resident=resident).select_related("performing_org")
                .prefetch_related("results"), "specimen_at", _report),
         Source("critical_value", CriticalAlert.objects.filter(resident=resident)
                .select_related("ack_by", "ordering_org"), "notified_at", _alert),
-    )
+    ]

@@ -17,8 +17,8 @@ KINDS = {
 }
 
 
-@timeline.paged
-def provider(resident, user, window: timeline.Window) -> list[TimelineEntry]:
+@timeline.from_sources
+def provider(resident, user) -> list[Source]:
     programmes_url = reverse("publichealth:resident-programmes", args=[resident.pk])
 
     def enrolment(e):
@@ -41,8 +41,7 @@ def provider(resident, user, window: timeline.Window) -> list[TimelineEntry]:
         return TimelineEntry(at=c.visit_date, kind="child_visit", title=str(message) % params if params else str(message),
                              organisation=c.organisation.name, url=programmes_url)
 
-    return timeline.gather(
-        window,
+    return [
         Source("enrolment", Enrolment.objects.filter(resident=resident).select_related("catchment_org"),
                "enrolled_on", enrolment),
         Source("followup", FollowUpVisit.objects.filter(resident=resident).select_related("organisation")
@@ -50,4 +49,4 @@ def provider(resident, user, window: timeline.Window) -> list[TimelineEntry]:
                      "organisation__name"), "visit_date", followup),
         Source("child_visit", ChildVisit.objects.filter(resident=resident).select_related("organisation"),
                "visit_date", child_visit),
-    )
+    ]

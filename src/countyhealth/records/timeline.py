@@ -43,8 +43,8 @@ def check_summary(check: AnnualHealthCheck) -> str:
     return " · ".join(parts)
 
 
-@timeline.paged
-def provider(resident, user, window: timeline.Window) -> list[TimelineEntry]:
+@timeline.from_sources
+def provider(resident, user) -> list[Source]:
     record_url = reverse("records:record-detail", args=[resident.pk])
     diagnoses_url = reverse("records:diagnoses", args=[resident.pk])
 
@@ -81,8 +81,7 @@ def provider(resident, user, window: timeline.Window) -> list[TimelineEntry]:
             summary=" · ".join(filter(None, [d.code_id, d.note])), organisation=d.organisation.name,
             url=diagnoses_url)
 
-    return timeline.gather(
-        window,
+    return [
         Source("record", PersonalInfo.objects.filter(resident=resident).select_related("opened_org")
                .only("id", "opened_at", "opened_org__name"), "opened_at", opened),
         Source("record", PersonalInfoChange.objects.filter(resident=resident).select_related("organisation"),
@@ -93,4 +92,4 @@ def provider(resident, user, window: timeline.Window) -> list[TimelineEntry]:
                .select_related("organisation").only(*TIMELINE_CHECK_COLUMNS), "check_date", check),
         Source("diagnosis", Diagnosis.objects.filter(resident=resident).select_related("code", "organisation"),
                "diagnosed_on", diagnosis),
-    )
+    ]

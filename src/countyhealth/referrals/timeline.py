@@ -20,7 +20,7 @@ def _entry(r: Referral) -> TimelineEntry:
                          summary=r.reason, organisation=r.from_org.name, url=reverse("referrals:detail", args=[r.pk]))
 
 
-@timeline.paged
-def provider(resident, user, window: timeline.Window) -> list[TimelineEntry]:
-    return timeline.gather(window, Source(
-        "referral", Referral.objects.filter(resident=resident).select_related("to_org", "from_org"), "created_at", _entry))
+@timeline.from_sources
+def provider(resident, user) -> list[Source]:
+    return [Source(
+        "referral", Referral.objects.filter(resident=resident).select_related("to_org", "from_org"), "created_at", _entry)]
