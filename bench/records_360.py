@@ -25,11 +25,8 @@ niced), a later `--cluster DIR` run (un-niced) only measures:
 """
 
 import argparse
-import contextlib
 import os
 import random
-import shutil
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -37,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._support import CopySink, machine, percentiles, setup_django  # noqa: E402
+from bench._support import CopySink, kept_postgres, machine, percentiles, setup_django  # noqa: E402
 
 START = datetime(2024, 10, 1, 8, tzinfo=UTC)
 
@@ -93,34 +90,6 @@ def lab_histories(residents: int) -> None:
                                 hospital.org_type, True))
         sink.insert(LabResult, result_cols, results)
     sink.finish()
-
-
-@contextlib.contextmanager
-def kept_postgres(directory: Path, *, shared_buffers: str):
-    """A PostgreSQL cluster in `directory` that outlives the run (stopped, not removed, at the end), so a county
-    seeded once (niced, 15–25 min at 1,000,000 residents) can be measured again, un-niced, with newer code."""
-    from tests.support import pg
-
-    bin_dir = pg.ensure_installed()
-    datadir = directory / "data"
-    directory.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() == 0:
-        shutil.chown(directory, "postgres", "postgres")
-    os.chmod(directory, 0o700)
-    if not datadir.exists():
-        subprocess.run(pg._as_postgres([str(bin_dir / "initdb"), "-D", str(datadir), "-A", "trust", "-U", "postgres",
-                                        "-E", "UTF8", "--locale=C.UTF-8"]), check=True, capture_output=True)
-    port = pg._free_port()
-    options = (f"-k {directory} -h 127.0.0.1 -p {port} -c shared_buffers={shared_buffers} -c max_connections=200"
-               " -c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-    subprocess.run(pg._as_postgres([str(bin_dir / "pg_ctl"), "-D", str(datadir), "-o", options, "-l",
-                                    str(directory / "server.log"), "-w", "start"]), check=True, capture_output=True)
-    try:
-        pg._wait_ready(port)
-        yield f"postgres://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(pg._as_postgres([str(bin_dir / "pg_ctl"), "-D", str(datadir), "-m", "fast", "-w", "stop"]),
-                       capture_output=True)
 
 
 def main() -> None:
