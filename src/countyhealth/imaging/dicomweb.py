@@ -4,6 +4,7 @@
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+PATIENT_ID = "00100020"
 SOP_INSTANCE_UID = "00080018"
 SERIES_INSTANCE_UID = "0020000E"
 FAILED_SOP_SEQUENCE = "00081198"

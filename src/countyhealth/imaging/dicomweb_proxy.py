@@ -9,6 +9,7 @@ bulk data and rendered; §10.6 QIDO-RS within a study), GET only, with a fixed l
 STOW, no whole-study or whole-series download, no search across studies. The URLs Orthanc writes into its
 JSON answers (RetrieveURL, BulkDataURI) are rewritten to this proxy's, so a viewer never learns Orthanc's."""
 
+import json
 import re
 
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET
 from countyhealth.accounts.access import get_visible_or_404
 from countyhealth.audit import log as audit
 
-from . import pacs
+from . import dicomweb, pacs
 from .models import ImagingStudy
 from .proxy import stream
 
@@ -76,8 +77,31 @@ def _authorise(user, uids: dict) -> ImagingStudy:
         lookup["instances__series_instance_uid"] = uids["series"]
     if uids["instance"]:
         lookup["instances__sop_instance_uid"] = uids["instance"]
-    return get_visible_or_404(ImagingStudy.objects.only("pk", "resident_id"), user, what="imaging.dicomweb",
+    return get_visible_or_404(ImagingStudy.objects.only("pk", "resident_id", "dicom_patient_id"), user, what="imaging.dicomweb",
                               **lookup)
+
+
+def _only_this_study(body: bytes, study: ImagingStudy) -> bytes:
+    """Orthanc keeps one study per UID *and* patient ID, but DICOMweb addresses by UID alone: should another
+    resident's files carry the same Study Instance UID, their items are dropped from the answer."""
+    try:
+        items = json.loads(body)
+    except ValueError:
+        return body
+    if not isinstance(items, list):
+        return body
+    rows = list(study.instances.values_list("sop_instance_uid", "series_instance_uid"))
+    sops, series = {sop for sop, _ in rows}, {se for _, se in rows}
+
+    def ours(item: dict) -> bool:
+        if dicomweb.SOP_INSTANCE_UID in item:
+            return dicomweb.first(item, dicomweb.SOP_INSTANCE_UID) in sops
+        if dicomweb.SERIES_INSTANCE_UID in item:
+            return dicomweb.first(item, dicomweb.SERIES_INSTANCE_UID) in series
+        return dicomweb.first(item, dicomweb.PATIENT_ID) in {"", study.dicom_patient_id}
+
+    kept = [item for item in items if isinstance(item, dict) and ours(item)]
+    return body if len(kept) == len(items) else json.dumps(kept).encode()
 
 
 def _rewrite_urls(body: bytes, request) -> bytes:
@@ -105,7 +129,7 @@ def dicomweb_proxy(request, path: str):
         data = b"".join(body)  # drains and closes the connection
         if upstream.status_code == 404:
             raise Http404
-        reply = HttpResponse(_rewrite_urls(data, request), status=status)
+        reply = HttpResponse(_rewrite_urls(_only_this_study(data, study), request), status=status)
     else:
         reply = StreamingHttpResponse(body, status=status)
     for name in PASSED_HEADERS:

@@ -7,13 +7,15 @@ def resident(world):
 
 def study(world):
     """A study township A uploaded (kept here; the scope rule does not depend on Orthanc)."""
+    import uuid
+
     from countyhealth.imaging.actions import do_upload_study
 
     from .factories import matching_study
 
     patient = resident(world)
     return do_upload_study(acting_user=world.township_doctor_a, resident_id=patient.pk,
-                           uploads=matching_study(patient, slices=1), clinical_question="咳嗽两周",
+                           uploads=matching_study(patient, key=uuid.uuid4().hex, slices=1), clinical_question="咳嗽两周",
                            urgency="routine")[0]
 
 

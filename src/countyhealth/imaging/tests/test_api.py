@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,16 +24,17 @@ def post_upload(client, patient, files, **extra):
 
 
 def test_upload_to_report_through_the_api(client, pacs, users, patient, django_capture_on_commit_callbacks):
+    key = uuid.uuid4().hex  # UIDs no other test's resident has (the test Orthanc outlives each test's database)
     client.force_login(users.township_doctor_a)
     with django_capture_on_commit_callbacks(execute=True):
-        response = post_upload(client, patient, [zipped(matching_study(patient, slices=3))])
+        response = post_upload(client, patient, [zipped(matching_study(patient, key=key, slices=3))])
     assert response.status_code == 201, response.content
     assert response.json()["created"] and response.json()["study"]["modality"] == "CT"
     # The transfer ran on commit (in the test, when the capture block closed).
     study = client.get(f"/api/imaging/studies/{response.json()['study']['id']}").json()["study"]
     assert study["status"] == "awaiting_read" and study["stored_at"]
     with django_capture_on_commit_callbacks(execute=True):
-        again = post_upload(client, patient, [zipped(matching_study(patient, slices=3))])
+        again = post_upload(client, patient, [zipped(matching_study(patient, key=key, slices=3))])
     assert again.status_code == 200 and again.json() == {"created": False, "study": again.json()["study"]}
 
     client.force_login(users.radiologist)

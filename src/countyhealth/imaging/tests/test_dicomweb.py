@@ -129,3 +129,19 @@ def test_the_proxy_hides_the_study_from_others_and_is_no_open_relay(client, user
     path = (f"studies/{study.study_instance_uid}/series/{foreign.series_instance_uid}/instances/"
             f"{foreign.sop_instance_uid}/metadata")
     assert client.get(base + path).status_code == 404
+
+
+def test_another_residents_files_with_the_same_study_uid_are_not_shown(client, users, study, make_resident, county,
+                                                                       django_capture_on_commit_callbacks):
+    """Orthanc keeps them apart (another patient ID) but DICOMweb addresses by UID: the proxy drops them."""
+    stranger = make_resident(county.village_b1, birth_date=dt.date(1980, 5, 6))
+    uploads = ct_study("same-uid", slices=3, name=stranger.name, patient_id=stranger.id_number or "x",
+                       birth_date="19800506")
+    first = pydicom.dcmread(pydicom.filebase.DicomBytesIO(uploads[0][1]), stop_before_pixels=True)
+    study.__class__.objects.filter(pk=study.pk).update(study_instance_uid=first.StudyInstanceUID)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_upload_study(acting_user=users.township_doctor_b, resident_id=stranger.pk, uploads=uploads,
+                                clinical_question="头晕", urgency="routine")
+    client.force_login(users.township_doctor_a)
+    answer = client.get(f"/imaging/dicom-web/studies/{first.StudyInstanceUID}/instances").json()
+    assert answer == []  # the stranger's three instances, none of them township A's
