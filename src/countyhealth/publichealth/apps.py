@@ -13,8 +13,9 @@ class PublicHealthConfig(AppConfig):
 
         from countyhealth.core import chart, hooks, scheduler, timeline
         from countyhealth.familydoctor import queries as familydoctor_queries
+        from countyhealth.records.actions import HEALTH_CHECK_SAVED
 
-        from . import care_plans
+        from . import care_plans, elderly_checks
         from . import timeline as programme_timeline
         from .queries import managed_members
         from .rules import Programme
@@ -26,6 +27,7 @@ class PublicHealthConfig(AppConfig):
         )
 
         hooks.listen("referrals.downward_referral_created", care_plans.apply_downward_care_plan)
+        hooks.listen(HEALTH_CHECK_SAVED, elderly_checks.apply_health_check)
         timeline.register("publichealth", programme_timeline.provider, kinds=programme_timeline.KINDS)
         chart.register("publichealth:resident-programmes", _("Programmes and follow-ups"), order=20)
         for programme in (Programme.HYPERTENSION, Programme.DIABETES):

@@ -15,6 +15,7 @@ from countyhealth.accounts.access import scope_for
 from countyhealth.accounts.models import User
 from countyhealth.accounts.roles import EDITS_RESIDENTS
 from countyhealth.audit import log as audit
+from countyhealth.core import hooks
 from countyhealth.core.errors import ActionError, Conflict, NotVisible
 from countyhealth.orgs.models import Village
 from countyhealth.residents import rules as resident_rules
@@ -361,6 +362,9 @@ def _save_check(check: AnnualHealthCheck, **kwargs) -> None:
                        code="duplicate_check", field="check_date") from exc
 
 
+HEALTH_CHECK_SAVED = "records.health_check_saved"  # programmes that a check fulfils listen (publichealth)
+
+
 @transaction.atomic
 def do_record_health_check(*, acting_user, resident_id: int, data: dict) -> AnnualHealthCheck:
     """健康体检表 (PHS3 §2.2) for a resident with an open record; impossible values refuse the whole form."""
@@ -376,6 +380,7 @@ def do_record_health_check(*, acting_user, resident_id: int, data: dict) -> Annu
     audit.record_change(acting_user, "records.health_check_recorded", check, resident_id=resident.pk,
                         detail={"check_date": check.check_date.isoformat(),
                                 "complete_for_elderly": check.is_complete_for_elderly})
+    hooks.announce(HEALTH_CHECK_SAVED, check=check, acting_user=acting_user)
     return check
 
 
@@ -402,4 +407,5 @@ def do_update_health_check(*, acting_user, check_id: int, data: dict) -> AnnualH
     _save_check(check, update_fields=[*changed, "updated_by", "updated_at"])
     audit.record_change(acting_user, "records.health_check_updated", check, resident_id=resident.pk,
                         detail={"fields": changed})
+    hooks.announce(HEALTH_CHECK_SAVED, check=check, acting_user=acting_user)
     return check
