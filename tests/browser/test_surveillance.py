@@ -72,3 +72,30 @@ def test_doctor_reports_a_case_officer_approves_and_verifies_an_outbreak_signal(
     expect(page.locator(".signal-status")).to_have_text("现场调查")
     page.screenshot(path=str(artifact("surveillance-signal-verified")), full_page=True)
     assert officer.pk
+
+
+def test_officer_sees_a_syndromic_cluster_on_the_chart_and_dismisses_its_signal(page, log_in, users, county):
+    """症状监测: a fever cluster at a township centre appears on the syndromes page after "count and evaluate
+    now", and the officer verifies its signal like a disease signal."""
+    from countyhealth.surveillance.models import SyndromeCount
+
+    page.set_default_timeout(30_000)
+    today = timezone.localdate()
+    rng = np.random.default_rng(11)
+    SyndromeCount.objects.bulk_create(
+        [SyndromeCount(org=county.township_a, syndrome="fever", day=today - timedelta(days=i), count=int(n))
+         for i, n in enumerate(rng.poisson(3, size=30), start=1) if n]
+        + [SyndromeCount(org=county.township_a, syndrome="fever", day=today, count=28)])
+
+    log_in("ph_officer")
+    page.goto(page.base_url + "/surveillance/syndromes/")
+    page.get_by_role("button", name="立即统计并预警").click()
+    expect(page.locator(".messages")).to_contain_text("症状监测运行完成")
+    expect(page.locator("#surv-curve canvas")).to_be_visible()
+    row = page.locator("table.signals tbody tr", has_text="发热").first
+    expect(row).to_contain_text("东山镇卫生院")
+    row.get_by_role("link").first.click()
+    page.fill("#id_reason", "学校晨检集中转诊，非聚集")
+    page.get_by_role("button", name="排除信号").click()
+    expect(page.locator(".signal-status")).to_have_text("已排除")
+    page.screenshot(path=str(artifact("surveillance-syndrome-signal")), full_page=True)

@@ -4,14 +4,14 @@ approved cases, and verifying signals. The early-warning job is in `detection.py
 from datetime import datetime, time
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from countyhealth.accounts.roles import Role
 from countyhealth.audit import log as audit
-from countyhealth.core.errors import ActionError, NotVisible
+from countyhealth.core.errors import ActionError, Conflict, NotVisible
 from countyhealth.notifications.actions import notify_users
 
 from . import rules
@@ -61,7 +61,9 @@ def draft_card_for_diagnosis(*, diagnosis, acting_user):
     village = resident.village
     household = resident.household
     diagnosed_at = _diagnosed_at(diagnosis)
+    earlier = find_duplicate(resident=resident, disease=disease, diagnosed_at=diagnosed_at)
     card = CaseReport.objects.create(
+        duplicate_of=earlier,
         card_no=f"{diagnosed_at:%Y}{diagnosis.pk:08d}", resident=resident, diagnosis=diagnosis, disease=disease,
         disease_subtype=match.subtype, patient_name=resident.name, id_document_no=resident.id_number or "",
         sex=resident.sex, birth_date=resident.birth_date, phone=resident.phone,
@@ -74,11 +76,29 @@ def draft_card_for_diagnosis(*, diagnosis, acting_user):
     _event(card, acting_user, _("Drafted from diagnosis %(code)s") % {"code": diagnosis.code_id})
     audit.record_change(acting_user, "surveillance.card_drafted", card, resident_id=resident.pk,
                         detail={"disease": disease.code, "due_at": card.due_at.isoformat()})
-    notify_users([diagnosis.diagnosed_by_id], kind="surveillance.card_drafted",
-                 title=_("Report card for %(disease)s due by %(due)s") % {
-                     "disease": disease.name_zh, "due": timezone.localtime(card.due_at).strftime("%m-%d %H:%M")},
+    title = _("Report card for %(disease)s due by %(due)s") % {
+        "disease": disease.name_zh, "due": timezone.localtime(card.due_at).strftime("%m-%d %H:%M")}
+    if earlier is not None:
+        _event(card, acting_user, _("Possible duplicate of card %(no)s") % {"no": earlier.card_no})
+        title = _("%(title)s; possibly a duplicate of card %(no)s") % {"title": title, "no": earlier.card_no}
+    notify_users([diagnosis.diagnosed_by_id], kind="surveillance.card_drafted", title=title,
                  url=_card_url(card), urgent=match.hours <= 2, resident_id=resident.pk)
     return card
+
+
+def find_duplicate(*, resident, disease, diagnosed_at, exclude_id=None) -> CaseReport | None:
+    """The latest card, not void, of the same person and disease diagnosed within the window (§2.3 item 7).
+    Same person: the same resident, another resident record with the same ID number, or — without an ID number —
+    the same name, birth date and village (MPI duplicates)."""
+    window = rules.duplicate_window(disease.code)
+    if resident.id_number:
+        person = Q(resident=resident) | Q(id_document_no=resident.id_number)
+    else:
+        person = Q(resident=resident) | Q(patient_name=resident.name, birth_date=resident.birth_date,
+                                          resident__village_id=resident.village_id)
+    return (CaseReport.objects.filter(person, disease__code=disease.code, diagnosed_at__gt=diagnosed_at - window,
+                                      diagnosed_at__lt=diagnosed_at + window)
+            .exclude(status=rules.VOID).exclude(pk=exclude_id).order_by("-diagnosed_at", "-id").first())
 
 
 def _locked_card(user, card_id) -> CaseReport:
@@ -165,6 +185,9 @@ def do_approve_card(*, acting_user, card_id: int) -> CaseReport:
     _require(acting_user, OFFICERS, _("Only public-health officers review report cards."))
     card = _locked_card(acting_user, card_id)
     rules.check_transition(card.status, rules.APPROVED)
+    if card.duplicate_of_id and not card.duplicate_kept:
+        raise Conflict(_("This card may repeat card %(no)s: merge it or keep both first.")
+                       % {"no": card.duplicate_of.card_no}, code="card_possible_duplicate")
     card.status, card.approved_at, card.approved_by = rules.APPROVED, timezone.now(), acting_user
     card.save(update_fields=["status", "approved_at", "approved_by", "updated_at"])
     _event(card, acting_user)
@@ -202,11 +225,17 @@ def do_amend_card(*, acting_user, card_id: int, reason: str) -> CaseReport:
     original = _locked_card(acting_user, card_id)
     if original.status not in (rules.APPROVED, rules.REPORTED):
         raise ActionError(_("Only an approved card is revised; edit the card itself."), code="card_not_final")
+    return _open_revision(acting_user, original, reason)
+
+
+def _open_revision(acting_user, original, reason: str) -> CaseReport:
+    """A revision card (订正报告): a copy of `original` as a new draft with the reason."""
     n = CaseReport.objects.filter(revises=original).count() + 1
     revision = CaseReport.objects.get(pk=original.pk)
     revision.pk = None
     revision.card_no, revision.card_kind, revision.revises = f"{original.card_no}-R{n}", "revision", original
     revision.amend_reason, revision.status = reason.strip()[:300], rules.DRAFT
+    revision.duplicate_of, revision.duplicate_kept = None, False
     revision.submitted_at = revision.approved_at = revision.approved_by = revision.reported_at = None
     revision.reporting_doctor = acting_user if acting_user.role in DOCTORS else original.reporting_doctor
     revision.due_at = timezone.now() + (original.due_at - original.diagnosed_at)
@@ -215,6 +244,35 @@ def do_amend_card(*, acting_user, card_id: int, reason: str) -> CaseReport:
     audit.record_change(acting_user, "surveillance.card_revised", revision, resident_id=revision.resident_id,
                         detail={"revises": original.pk, "reason": revision.amend_reason})
     return revision
+
+
+@transaction.atomic(durable=True)
+def do_resolve_duplicate(*, acting_user, card_id: int, keep: bool) -> CaseReport:
+    """The officer's choice for a possible duplicate (§2.3 item 7). Keep: both cards stand. Merge: this card is
+    voided as 重卡; when the earlier card is already approved, a revision of it is opened carrying this diagnosis,
+    so the change goes through review like any correction."""
+    _require(acting_user, OFFICERS, _("Only public-health officers decide on duplicate cards."))
+    card = _locked_card(acting_user, card_id)
+    if not card.duplicate_of_id or card.duplicate_kept or card.status == rules.VOID:
+        raise Conflict(_("This card is not waiting for a duplicate decision."), code="card_not_duplicate")
+    original = card.duplicate_of
+    if keep:
+        card.duplicate_kept = True
+        card.save(update_fields=["duplicate_kept", "updated_at"])
+        _event(card, acting_user, _("Kept: not a duplicate of card %(no)s") % {"no": original.card_no})
+        audit.record_change(acting_user, "surveillance.card_duplicate_kept", card, resident_id=card.resident_id)
+        return card
+    if card.status not in rules.OPEN:
+        raise Conflict(_("An approved card is corrected by a revision, not merged."), code="card_not_open")
+    card.status, card.return_reason = rules.VOID, (_("Duplicate of card %(no)s") % {"no": original.card_no})[:300]
+    card.save(update_fields=["status", "return_reason", "updated_at"])
+    _event(card, acting_user, card.return_reason)
+    audit.record_change(acting_user, "surveillance.card_merged", card, resident_id=card.resident_id,
+                        detail={"into": original.pk})
+    if original.status in (rules.APPROVED, rules.REPORTED) and \
+            CaseReport.objects.visible_to(acting_user).filter(pk=original.pk).exists():
+        return _open_revision(acting_user, original, _("Merged duplicate card %(no)s") % {"no": card.card_no})
+    return card
 
 
 @transaction.atomic(durable=True)
@@ -233,20 +291,43 @@ def do_mark_reported(*, acting_user, card_ids: list[int]) -> list[CaseReport]:
     return cards
 
 
+@transaction.atomic(durable=True)
+def do_warn_overdue_cards(*, acting_user, now=None, limit: int = 500) -> int:
+    """Sweep (architecture §2, deadlines as indexed `due_at`): a card not yet sent to direct reporting whose
+    deadline has passed warns its doctor and the officers once (迟报 in the making)."""
+    now = now or timezone.now()
+    cards = list(CaseReport.objects.select_for_update().select_related("disease", "reporting_org")
+                 .filter(status__in=[*rules.OPEN, rules.APPROVED], due_at__lt=now, overdue_notified_at=None)
+                 .order_by("due_at")[:limit])
+    for card in cards:
+        card.overdue_notified_at = now
+        card.save(update_fields=["overdue_notified_at"])
+        title = _("Report card overdue: %(disease)s, %(name)s (due %(due)s)") % {
+            "disease": card.disease.name_zh, "name": card.patient_name,
+            "due": timezone.localtime(card.due_at).strftime("%m-%d %H:%M")}
+        notify_users(sorted({card.reporting_doctor_id, *officer_ids(card.reporting_org)}),
+                     kind="surveillance.card_overdue", title=title, url=_card_url(card), urgent=True,
+                     resident_id=card.resident_id)
+        audit.record_change(acting_user, "surveillance.card_overdue", card, resident_id=card.resident_id)
+    return len(cards)
+
+
 @transaction.atomic(savepoint=False)
-def raise_signal(*, area_id, disease, day, algorithm, observed, expected, threshold) -> Signal | None:
-    """Create the signal once per (area, disease, algorithm, day); officers of the area are told."""
+def raise_signal(*, area_id, day, algorithm, observed, expected, threshold, disease=None,
+                 syndrome: str = "") -> Signal | None:
+    """Create the signal once per (area, disease or syndrome, algorithm, day); officers of the area are told."""
     signal, created = Signal.objects.get_or_create(
-        area_id=area_id, disease=disease, algorithm=algorithm, day=day,
+        area_id=area_id, disease=disease, syndrome="" if disease else syndrome, algorithm=algorithm, day=day,
         defaults={"observed": observed, "expected": expected, "threshold": threshold})
     if not created:
         return None
     from countyhealth.orgs.models import Organisation
 
     notify_users(officer_ids(Organisation.objects.get(pk=area_id)), kind="surveillance.signal",
-                 title=_("Signal: %(disease)s, %(n)s cases") % {"disease": disease.name_zh, "n": int(observed)},
+                 title=_("Signal: %(subject)s, %(n)s cases (%(algorithm)s)") % {
+                     "subject": signal.subject, "n": int(observed), "algorithm": algorithm},
                  url=reverse("surveillance:signal", args=[signal.pk]),
-                 urgent=disease.method == NotifiableDisease.Method.FIXED)
+                 urgent=disease is not None and disease.method == NotifiableDisease.Method.FIXED)
     return signal
 
 

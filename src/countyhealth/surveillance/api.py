@@ -1,5 +1,6 @@
 """/api/surveillance/: report cards, signals and count series, through the same actions and scope as the pages."""
 
+from datetime import timedelta
 
 from django.utils import timezone
 from ninja import Router
@@ -9,10 +10,19 @@ from countyhealth.audit import log as audit
 from countyhealth.core.errors import NotVisible
 from countyhealth.core.pagination import paginate
 
-from . import actions, queries
-from .charts import curve_data
+from . import actions, queries, rules, syndromic
+from .charts import curve_data, syndrome_curve_data
 from .models import CaseReport, Signal
-from .schemas import CardFieldsIn, CardOut, NotesIn, ReasonIn, SeriesOut, SignalOut
+from .schemas import (
+    CardFieldsIn,
+    CardOut,
+    DuplicateIn,
+    NotesIn,
+    ReasonIn,
+    SeriesOut,
+    SignalOut,
+    SyndromeSeriesOut,
+)
 
 router = Router(tags=["surveillance"])
 
@@ -70,6 +80,13 @@ def amend_card(request, card_id: int, payload: ReasonIn):
     return actions.do_amend_card(acting_user=request.user, card_id=card_id, reason=payload.reason)
 
 
+@router.post("/cards/{card_id}/duplicate", response=CardOut,
+             summary="Decide on a possible duplicate: keep both cards, or merge this one into the earlier card")
+def resolve_duplicate(request, card_id: int, payload: DuplicateIn):
+    _card(request, card_id)
+    return actions.do_resolve_duplicate(acting_user=request.user, card_id=card_id, keep=payload.keep)
+
+
 @router.get("/signals", response=list[SignalOut], summary="Signals, newest first")
 def list_signals(request, status: str | None = None, page: int = 1):
     qs = queries.signals(request.user)
@@ -116,3 +133,17 @@ def get_series(request, area_id: int, disease: str):
             "weekly": data["weekly"], "threshold": data["threshold"]}
 
 
+
+
+@router.get("/syndromes", response=SyndromeSeriesOut,
+            summary="Daily residents with a syndrome at one institution, with the method's threshold")
+def get_syndrome_series(request, org_id: int, syndrome: str):
+    today = timezone.localdate()
+    org = next((o for o in syndromic.institutions(request.user, today - timedelta(days=365)) if o.id == org_id), None)
+    if org is None or syndrome not in rules.SYNDROME_LABELS:
+        if org is None:
+            audit.record_denied(request.user, "surveillance.syndromes", {"org_id": org_id})
+        raise NotVisible()
+    data = syndrome_curve_data(org, syndrome, today, user=request.user)
+    return {"org_id": org.id, "syndrome": syndrome, "method": data["method"], "dates": data["dates"],
+            "counts": data["daily"], "compared": data["weekly"], "threshold": data["threshold"]}

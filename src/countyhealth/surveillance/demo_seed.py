@@ -11,8 +11,11 @@ from datetime import date, datetime, time, timedelta
 import numpy as np
 from django.utils import timezone
 
+from countyhealth.accounts.system import system_user
+
+from . import syndromic
 from .detection import alarms_for
-from .models import DailyCount, Signal
+from .models import DailyCount, Signal, SyndromeCount
 from .queries import areas, current_diseases
 
 YEARS = 4
@@ -63,8 +66,9 @@ def seed(*, seeder, seed: int, as_of: date) -> str:
             for a, j, t in zip(*np.nonzero(counts), strict=True)]
     DailyCount.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
     signals = _signals(rng, area_list, seeded, counts, dates, as_of, index)
+    syndrome_rows, syndrome_signals = _syndromes(rng, area_list, dates, doy, as_of)
     return f"surveillance: {len(rows)} daily counts ({len(area_list)} townships × {len(seeded)} diseases × " \
-           f"{YEARS} years), {signals} signals"
+           f"{YEARS} years), {signals} signals; {syndrome_rows} syndrome counts, {syndrome_signals} syndromic signals"
 
 
 def _signals(rng, area_list, seeded, counts, dates, as_of, index) -> int:
@@ -89,3 +93,44 @@ def _signals(rng, area_list, seeded, counts, dates, as_of, index) -> int:
         raised = timezone.make_aware(datetime.combine(signal.day + timedelta(days=1), time(2, 5)))
         Signal.objects.filter(pk=signal.pk).update(created_at=min(raised, now))
     return len(signals)
+
+
+# Syndromes at the township health centres (§4): residents per day, seasonal shape; two recent clusters.
+SYNDROME_RATES = {"fever": (6, ("winter", 0.5)), "ili": (2, ("winter", 0.8)), "respiratory": (9, ("winter", 0.5)),
+                  "diarrhoea": (3, ("summer", 0.6)), "rash": (0.6, ("spring_autumn", 0.6)),
+                  "conjunctivitis": (0.3, ("summer", 0.7)), "jaundice": (0.15, None), "cns": (0.05, None)}
+SYNDROME_OUTBREAKS = [(0, "diarrhoea", 3, 4, 9), (1, "fever", 2, 3, 12)]  # as OUTBREAKS
+
+
+def _syndromes(rng, area_list, dates, doy, as_of) -> tuple[int, int]:
+    """Four years of syndromic counts per township centre, then the syndromic job's signals of the last two
+    weeks (older ones verified: clusters escalated, the rest dismissed)."""
+    rows = []
+    codes = list(SYNDROME_RATES)
+    counts = np.zeros((len(area_list), len(codes), len(dates)), dtype=int)
+    for j, code in enumerate(codes):
+        base, shape = SYNDROME_RATES[code]
+        scale = rng.uniform(0.6, 1.4, size=(len(area_list), 1))
+        counts[:, j, :] = rng.poisson(base * scale * _season(doy, shape)[None, :])
+    for a, code, before, length, extra in SYNDROME_OUTBREAKS:
+        if a < len(area_list):
+            first = len(dates) - 1 - before
+            counts[a, codes.index(code), first:first + length] += rng.poisson(extra, size=min(length, before + 1))
+    rows = [SyndromeCount(org_id=area_list[a].id, syndrome=codes[j], day=dates[t], count=int(counts[a, j, t]))
+            for a, j, t in zip(*np.nonzero(counts), strict=True)]
+    SyndromeCount.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    created = syndromic.evaluate(acting_user=system_user("syndromic-surveillance"), as_of=as_of, days=14)
+    clusters = {(area_list[a].id, code) for a, code, *_rest in SYNDROME_OUTBREAKS if a < len(area_list)}
+    now = timezone.now()
+    for signal in Signal.objects.filter(disease=None).only("id", "day", "area_id", "syndrome"):
+        raised = min(now, timezone.make_aware(datetime.combine(signal.day + timedelta(days=1), time(1, 35))))
+        responded = raised + timedelta(hours=float(rng.gamma(2.0, 0.6)))
+        if signal.day >= as_of - timedelta(days=1):  # today's run: still new
+            Signal.objects.filter(pk=signal.pk).update(created_at=raised)
+        elif (signal.area_id, signal.syndrome) in clusters:
+            Signal.objects.filter(pk=signal.pk).update(created_at=raised, status="investigating", responded_at=responded,
+                                                       investigation_notes="症状聚集：已电话核实并派员调查")
+        else:
+            Signal.objects.filter(pk=signal.pk).update(created_at=raised, status="dismissed", responded_at=responded,
+                                                       dismiss_reason=DISMISS_REASONS[int(rng.integers(4))])
+    return len(rows), created

@@ -36,6 +36,9 @@ class NotifiableDisease(models.Model):
     allows_carrier = models.BooleanField(_("carriers reported"), default=False)
     method = models.CharField(_("early-warning method"), max_length=20, choices=Method.choices)
     percentile = models.FloatField(_("percentile"), default=0.8)
+    # Further algorithms run daily besides `method` (§3.1 "available per disease in configuration"):
+    # [{"algorithm": registry name (C1, C2, C3, C3_textbook, cusum, farrington, mpm, fixed), "params": {R names}}]
+    algorithms = models.JSONField(_("further early-warning algorithms"), default=list, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
@@ -123,6 +126,11 @@ class CaseReport(models.Model):
     revises = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="revisions",
                                 verbose_name=_("revises"))
     amend_reason = models.CharField(_("reason for the revision"), max_length=300, blank=True)
+    # 重卡 (§2.3 item 7): the earlier card of the same person and disease inside the window; the officer merges
+    # this card into it (void, revision of the original) or keeps both (`duplicate_kept`).
+    duplicate_of = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="+",
+                                     verbose_name=_("possible duplicate of"))
+    duplicate_kept = models.BooleanField(_("kept although a possible duplicate"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     resident = models.ForeignKey(Resident, models.PROTECT, related_name="+", verbose_name=_("resident"))
     diagnosis = models.ForeignKey(Diagnosis, models.PROTECT, null=True, blank=True, related_name="+",
@@ -162,6 +170,7 @@ class CaseReport(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("approved by"))
     reported_at = models.DateTimeField(_("sent to direct reporting"), null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(_("overdue warning sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -227,6 +236,22 @@ class DailyCount(models.Model):
         return f"{self.area_id}/{self.disease_id}/{self.day}: {self.count}"
 
 
+class SyndromeCount(models.Model):
+    """Residents seen with one syndrome at one institution on one day (§4): the syndromic series."""
+
+    org = models.ForeignKey(Organisation, models.PROTECT, related_name="+")
+    syndrome = models.CharField(max_length=20, choices=[(s.code, s.label) for s in rules.SYNDROMES])
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org", "syndrome", "day"], name="syndrome_count_key")]
+        indexes = [models.Index(fields=["syndrome", "day"], name="syndrome_count_day")]
+
+    def __str__(self):
+        return f"{self.org_id}/{self.syndrome}/{self.day}: {self.count}"
+
+
 class SignalQuerySet(models.QuerySet):
     def visible_to(self, user):
         from countyhealth.accounts.access import scope_for
@@ -245,7 +270,10 @@ class Signal(models.Model):
         CLOSED = rules.CLOSED, _("Closed")
 
     area = models.ForeignKey(Organisation, models.PROTECT, related_name="+", verbose_name=_("area"))
-    disease = models.ForeignKey(NotifiableDisease, models.PROTECT, related_name="+", verbose_name=_("disease"))
+    disease = models.ForeignKey(NotifiableDisease, models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("disease"))
+    syndrome = models.CharField(_("syndrome"), max_length=20, blank=True,
+                                choices=[(s.code, s.label) for s in rules.SYNDROMES])
     day = models.DateField(_("day"))
     algorithm = models.CharField(_("algorithm"), max_length=20)
     observed = models.FloatField(_("observed"))
@@ -264,12 +292,25 @@ class Signal(models.Model):
     class Meta:
         verbose_name = _("signal")
         verbose_name_plural = _("signals")
-        constraints = [models.UniqueConstraint(fields=["area", "disease", "algorithm", "day"], name="signal_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "disease", "algorithm", "day"], name="signal_key"),
+            models.UniqueConstraint(fields=["area", "syndrome", "algorithm", "day"], condition=models.Q(disease=None),
+                                    name="signal_syndrome_key"),
+            models.CheckConstraint(condition=models.Q(disease__isnull=False, syndrome="")
+                                   | models.Q(disease__isnull=True) & ~models.Q(syndrome=""),
+                                   name="signal_disease_or_syndrome"),
+        ]
         indexes = [models.Index(fields=["day", "status"], name="signal_day_status"),
-                   models.Index(fields=["area", "disease", "day"], name="signal_series")]
+                   models.Index(fields=["area", "disease", "day"], name="signal_series"),
+                   models.Index(fields=["area", "syndrome", "day"], name="signal_syndrome_series")]
 
     def __str__(self):
-        return f"{self.disease} · {self.area} · {self.day}"
+        return f"{self.subject} · {self.area} · {self.day}"
+
+    @property
+    def subject(self) -> str:
+        """What the signal is about: the disease, or the syndrome of a syndromic signal."""
+        return self.disease.name_zh if self.disease_id else str(rules.SYNDROME_LABELS.get(self.syndrome, self.syndrome))
 
     @property
     def response_hours(self):

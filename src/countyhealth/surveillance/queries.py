@@ -11,7 +11,7 @@ from countyhealth.orgs.models import Organisation, OrgType
 from countyhealth.records.models import Diagnosis
 
 from . import rules
-from .models import CaseReport, DailyCount, NotifiableDisease, Signal
+from .models import CaseReport, DailyCount, NotifiableDisease, Signal, SyndromeCount
 
 
 def _ancestor_paths(org) -> list[str]:
@@ -101,3 +101,26 @@ def heat_map(user, *, end: date, days: int = 7) -> tuple[list, list, dict]:
     disease_ids = {d for _a, d in totals}
     diseases = [d for d in current_diseases(end) if d.id in disease_ids]
     return area_list, diseases, totals
+
+
+def syndrome_week(orgs, end: date, days: int = 7) -> list[dict]:
+    """Residents per syndrome at each of `orgs` over the `days` days ending `end` (one query)."""
+    totals: dict = {}
+    rows = (SyndromeCount.objects.filter(org__in=[o.id for o in orgs], day__gt=end - timedelta(days=days),
+                                         day__lte=end).values_list("org_id", "syndrome", "count"))
+    for org_id, syndrome, n in rows:
+        totals[(org_id, syndrome)] = totals.get((org_id, syndrome), 0) + n
+    return [{"org": o, "counts": [totals.get((o.id, s.code), 0) for s in rules.SYNDROMES]} for o in orgs
+            if any(totals.get((o.id, s.code)) for s in rules.SYNDROMES)]
+
+
+def response_summary(user, *, since: date) -> dict:
+    """Signal response (CIDARS, design §5): signals raised since `since` in the user's areas, the share verified
+    and the median hours from raising to verification (targets ≥ 97 % and ≤ 1.1 h)."""
+    import statistics
+
+    rows = list(Signal.objects.visible_to(user).filter(day__gte=since).values_list("created_at", "responded_at"))
+    hours = [(r - c).total_seconds() / 3600 for c, r in rows if r is not None]
+    return {"total": len(rows), "responded": len(hours),
+            "share": 100 * len(hours) / len(rows) if rows else None,
+            "median_hours": statistics.median(hours) if hours else None}

@@ -52,6 +52,16 @@ def due_at(diagnosed_at: datetime, hours: int) -> datetime:
     return diagnosed_at + timedelta(hours=hours)
 
 
+# --- Duplicate cards (重卡, §2.3 item 7, project decision) -------------------------------------------
+LONG_DUPLICATE_WINDOW = {"hiv_aids", "viral_hepatitis", "syphilis", "pulmonary_tb", "schistosomiasis", "leprosy",
+                         "echinococcosis"}  # chronic diseases: one card a year
+
+
+def duplicate_window(disease_code: str) -> timedelta:
+    """Two cards of the same person and disease with diagnoses closer than this are one case (365 or 30 days)."""
+    return timedelta(days=365 if disease_code in LONG_DUPLICATE_WINDOW else 30)
+
+
 # --- Card workflow (§2.4) ----------------------------------------------------------------------------
 DRAFT, SUBMITTED, RETURNED, APPROVED, REPORTED, VOID = "draft", "submitted", "returned", "approved", "reported", "void"
 
@@ -150,13 +160,37 @@ def check_signal_transition(current: str, new: str) -> None:
 
 
 # --- Syndromes (§4, project decision) ----------------------------------------------------------------
-SYNDROMES = {
-    "fever": (("R50",), ("发热", "发烧", "高热", "低热", "体温升高", "寒战")),
-    "respiratory": (tuple(f"J{n:02d}" for n in range(0, 23)) + ("U04", "U07.1"),
-                    ("咳嗽", "咳痰", "咽痛", "流涕", "鼻塞", "气促", "呼吸困难")),
-    "diarrhoea": (tuple(f"A{n:02d}" for n in range(0, 10)) + ("K52.9",), ("腹泻", "拉肚子", "稀便", "水样便", "便次增多")),
-    "rash": (("A38", "B01", "B05", "B06", "B08.4", "B09", "R21"), ("皮疹", "出疹", "疱疹", "斑丘疹", "手足疱疹")),
-}
+@dataclass(frozen=True)
+class Syndrome:
+    code: str
+    label: str
+    prefixes: tuple  # ICD-10 prefixes of a visit diagnosis
+    keywords: tuple  # chief-complaint keywords
+    fever_at: float | None = None  # a recorded temperature at or above this counts too
+
+
+def _codes(letter, lo, hi):
+    return tuple(f"{letter}{n:02d}" for n in range(lo, hi + 1))
+
+
+SYNDROMES = (
+    Syndrome("fever", _("Fever"), ("R50",), ("发热", "发烧", "高热", "低热", "体温升高", "寒战"), fever_at=37.5),
+    Syndrome("ili", _("Influenza-like illness"), ("J09", "J10", "J11"), ()),  # plus the FLU rule in classify()
+    Syndrome("respiratory", _("Respiratory syndrome"), _codes("J", 0, 22) + ("U04", "U07.1"),
+             ("咳嗽", "咳痰", "咽痛", "流涕", "鼻塞", "气促", "呼吸困难")),
+    Syndrome("diarrhoea", _("Diarrhoea"), _codes("A", 0, 9) + ("K52.9",), ("腹泻", "拉肚子", "稀便", "水样便", "便次增多")),
+    Syndrome("rash", _("Fever with rash"), ("A38", "B01", "B05", "B06", "B08.4", "B09", "R21"),
+             ("皮疹", "出疹", "疱疹", "斑丘疹", "手足疱疹")),
+    Syndrome("conjunctivitis", _("Conjunctivitis"), ("B30", "H10"), ("红眼", "眼红", "结膜充血")),
+    Syndrome("jaundice", _("Jaundice"), ("R17",) + _codes("B", 15, 19), ("黄疸", "皮肤黄染", "巩膜黄染")),
+    Syndrome("cns", _("Encephalitis or meningitis"), ("A39",) + _codes("A", 83, 87) + _codes("G", 0, 5),
+             ("颈项强直", "抽搐", "意识障碍", "头痛伴呕吐")),
+)
+# 不明原因肺炎 (§4) needs a clinician's "no pathogen" flag that no visit records yet; it is not counted.
+SYNDROME_LABELS = {s.code: s.label for s in SYNDROMES}
+ILI_FEVER = 38.0  # FLU: T ≥ 38 ℃ with cough or sore throat; or J00–J06 with T ≥ 38 ℃
+ILI_URTI = _codes("J", 0, 6)
+ILI_KEYWORDS = ("咳嗽", "咽痛")
 NEGATIONS = ("无", "否认", "不伴", "未")
 
 
@@ -170,28 +204,39 @@ def complaint_mentions(text: str, keyword: str) -> bool:
     return False
 
 
-def syndromes_of(*, icd10: str = "", complaint: str = "") -> set[str]:
-    code = strip_extension(icd10)
+def classify(*, codes=(), complaints=(), temperature: float | None = None) -> set[str]:
+    """The syndromes of one resident at one institution on one day, from the day's diagnosis codes, chief
+    complaints and highest recorded temperature (℃)."""
+    bases = [c for c in (strip_extension(code) for code in codes) if c]
     found = set()
-    for name, (prefixes, keywords) in SYNDROMES.items():
-        if code and any(code.startswith(p) for p in prefixes):
-            found.add(name)
-        elif complaint and any(complaint_mentions(complaint, k) for k in keywords):
-            found.add(name)
+    for syndrome in SYNDROMES:
+        if (any(b.startswith(p) for b in bases for p in syndrome.prefixes)
+                or any(complaint_mentions(text, k) for text in complaints for k in syndrome.keywords)
+                or (syndrome.fever_at is not None and temperature is not None and temperature >= syndrome.fever_at)):
+            found.add(syndrome.code)
+    if temperature is not None and temperature >= ILI_FEVER and (
+            any(b.startswith(p) for b in bases for p in ILI_URTI)
+            or any(complaint_mentions(text, k) for text in complaints for k in ILI_KEYWORDS)):
+        found.add("ili")
     return found
 
 
-def syndromic_counts(diagnoses, complaints=()) -> dict[tuple, int]:
-    """Counts per (institution id, day, syndrome) from visit diagnoses and chief complaints.
+def syndromic_counts(diagnoses, visits=()) -> dict[tuple, int]:
+    """Counts per (institution id, day, syndrome) from visit diagnoses and visits.
 
-    `diagnoses`: iterable of (org_id, day, resident_id, icd10); `complaints`: (org_id, day, resident_id, text).
-    A resident counts once per syndrome per institution per day, whichever source named it."""
-    seen = set()
+    `diagnoses`: iterable of (org_id, day, resident_id, icd10); `visits`: (org_id, day, resident_id, chief
+    complaint, temperature or None). A resident counts once per syndrome per institution per day, whichever
+    source named it; the day's codes, complaints and temperature are judged together (ILI needs two of them)."""
+    people: dict[tuple, list] = {}
     for org, day, resident, code in diagnoses:
-        seen.update((org, day, s, resident) for s in syndromes_of(icd10=code))
-    for org, day, resident, text in complaints:
-        seen.update((org, day, s, resident) for s in syndromes_of(complaint=text))
+        people.setdefault((org, day, resident), [[], [], None])[0].append(code)
+    for org, day, resident, text, temperature in visits:
+        entry = people.setdefault((org, day, resident), [[], [], None])
+        entry[1].append(text or "")
+        if temperature is not None:
+            entry[2] = max(float(temperature), entry[2] or float(temperature))
     counts: dict[tuple, int] = {}
-    for org, day, syndrome, _resident in seen:
-        counts[(org, day, syndrome)] = counts.get((org, day, syndrome), 0) + 1
+    for (org, day, _resident), (codes, texts, temperature) in people.items():
+        for syndrome in classify(codes=codes, complaints=texts, temperature=temperature):
+            counts[(org, day, syndrome)] = counts.get((org, day, syndrome), 0) + 1
     return counts

@@ -26,6 +26,8 @@ class CardOut(Schema):
     reporting_org_id: int
     return_reason: str
     revises_id: int | None
+    duplicate_of_id: int | None
+    duplicate_kept: bool
 
     @staticmethod
     def resolve_disease_code(obj):
@@ -51,6 +53,10 @@ class CardFieldsIn(Schema):
     remarks: str | None = None
 
 
+class DuplicateIn(Schema):
+    keep: bool
+
+
 class ReasonIn(Schema):
     reason: str
 
@@ -63,7 +69,8 @@ class SignalOut(Schema):
     id: int
     area_id: int
     area_name: str
-    disease_code: str
+    disease_code: str | None
+    syndrome: str
     day: date
     algorithm: str
     observed: float
@@ -81,7 +88,7 @@ class SignalOut(Schema):
 
     @staticmethod
     def resolve_disease_code(obj):
-        return obj.disease.code
+        return obj.disease.code if obj.disease_id else None
 
 
 class SeriesOut(Schema):
@@ -90,4 +97,14 @@ class SeriesOut(Schema):
     dates: list[date]
     counts: list[int]
     weekly: list[int]
+    threshold: list[float | None]
+
+
+class SyndromeSeriesOut(Schema):
+    org_id: int
+    syndrome: str
+    method: str
+    dates: list[date]
+    counts: list[int]
+    compared: list[int]
     threshold: list[float | None]

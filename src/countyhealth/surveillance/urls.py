@@ -16,4 +16,6 @@ urlpatterns = [
     path("signals/<int:pk>/<str:action>/", views.signal_act, name="signal-act"),
     path("curve/", views.curve, name="curve"),
     path("run/", views.run_now, name="run"),
+    path("syndromes/", views.syndromes, name="syndromes"),
+    path("syndromes/run/", views.syndromes_run, name="syndromes-run"),
 ]

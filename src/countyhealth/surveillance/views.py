@@ -17,9 +17,9 @@ from countyhealth.audit import log as audit
 from countyhealth.core.errors import ActionError
 from countyhealth.core.pagination import paginate
 
-from . import actions, detection, queries, rules
+from . import actions, detection, queries, rules, syndromic
 from . import export as card_export
-from .charts import curve_data, heat_map_data
+from .charts import curve_data, heat_map_data, syndrome_curve_data
 from .forms import CardForm, NotesForm, ReasonForm
 from .models import CaseReport, NotifiableDisease, Signal
 
@@ -55,7 +55,7 @@ def card_list(request):
 
 
 def _card(request, pk) -> CaseReport:
-    return get_visible_or_404(CaseReport.objects.select_related("disease", "reporting_org", "revises"),
+    return get_visible_or_404(CaseReport.objects.select_related("disease", "reporting_org", "revises", "duplicate_of"),
                               request.user, what="surveillance.card", pk=pk)
 
 
@@ -68,6 +68,8 @@ def _render_card(request, card, form=None, reason_form=None):
         "may_submit": card.status in rules.EDITABLE and user.role in actions.DOCTORS,
         "may_review": card.status == rules.SUBMITTED and _is_officer(user),
         "may_amend": card.status in (rules.APPROVED, rules.REPORTED),
+        "may_resolve_duplicate": bool(card.duplicate_of_id) and not card.duplicate_kept
+        and card.status in rules.OPEN and _is_officer(user),
         "revisions": list(card.revisions.all())})
 
 
@@ -97,9 +99,14 @@ def card_act(request, pk, action):
         except ActionError as error:
             form.add_action_error(error)
             return _render_card(request, _card(request, pk), form=form)
-    elif action in ("approve",):
+    elif action in ("approve", "keep", "merge"):
         try:
-            actions.do_approve_card(acting_user=user, card_id=card.pk)
+            if action == "approve":
+                actions.do_approve_card(acting_user=user, card_id=card.pk)
+            else:
+                result = actions.do_resolve_duplicate(acting_user=user, card_id=card.pk, keep=action == "keep")
+                if result.pk != card.pk:  # merged into an approved card: its revision opens
+                    return redirect("surveillance:card", pk=result.pk)
         except ActionError as error:
             messages.error(request, str(error.message))
     elif action in ("return", "void", "amend"):
@@ -155,6 +162,7 @@ def signal_list(request):
     page = paginate(qs, request.GET.get("page"), size=50)
     return render(request, "surveillance/signal_list.html", {
         "page": page, "status": status, "statuses": Signal.Status.choices,
+        "response": queries.response_summary(request.user, since=timezone.localdate() - timedelta(days=30)),
         "query": f"status={status}" if status else ""})
 
 
@@ -164,10 +172,12 @@ def _signal(request, pk) -> Signal:
 
 
 def _render_signal(request, signal, reason_form=None, notes_form=None):
+    end = min(signal.day + timedelta(days=30), timezone.localdate())
+    chart = (curve_data(signal.area, signal.disease, end, user=request.user) if signal.disease_id
+             else syndrome_curve_data(signal.area, signal.syndrome, end, user=request.user))
     return render(request, "surveillance/signal_detail.html", {
         "signal": signal, "reason_form": reason_form or ReasonForm(), "notes_form": notes_form or NotesForm(),
-        "is_officer": _is_officer(request.user),
-        "chart": curve_data(signal.area, signal.disease, signal.day + timedelta(days=30), user=request.user)})
+        "is_officer": _is_officer(request.user), "chart": chart})
 
 
 @login_required
@@ -220,3 +230,33 @@ def run_now(request):
     n = detection.evaluate(acting_user=request.user, as_of=timezone.localdate(), days=7)
     messages.success(request, _("Early-warning run finished: %(n)s new signals.") % {"n": n})
     return redirect("surveillance:home")
+
+
+@login_required
+def syndromes(request):
+    """症状监测: one institution × syndrome curve with its threshold and signals, the last week's counts per
+    institution and syndrome, and the syndromic signals of the last days."""
+    if scope_for(request.user).reach is None:
+        raise Http404
+    today = timezone.localdate()
+    orgs = syndromic.institutions(request.user, today - timedelta(days=365))
+    org = next((o for o in orgs if str(o.id) == request.GET.get("org")), orgs[0] if orgs else None)
+    syndrome = request.GET.get("syndrome") if request.GET.get("syndrome") in rules.SYNDROME_LABELS else "fever"
+    recent = list(queries.signals(request.user).filter(disease=None, day__gte=today - timedelta(days=7))[:50])
+    return render(request, "surveillance/syndromes.html", {
+        "orgs": orgs, "org": org, "syndrome": syndrome, "syndromes": rules.SYNDROMES, "signals": recent,
+        "week": queries.syndrome_week(orgs, today), "is_officer": _is_officer(request.user),
+        "chart": syndrome_curve_data(org, syndrome, today, user=request.user) if org else None})
+
+
+@login_required
+@require_POST
+def syndromes_run(request):
+    """Officers' "count and evaluate now": recount the last seven days, then evaluate the last two."""
+    if not _is_officer(request.user):
+        raise Http404
+    today = timezone.localdate()
+    syndromic.do_count_syndromes(acting_user=request.user, start=today - timedelta(days=6), end=today)
+    n = syndromic.evaluate(acting_user=request.user, as_of=today, days=2)
+    messages.success(request, _("Syndromic surveillance run finished: %(n)s new signals.") % {"n": n})
+    return redirect("surveillance:syndromes")

@@ -74,3 +74,33 @@ API_CASES = {
     "POST /api/surveillance/signals/{signal_id}/escalate": Case(signal, requester=OFFICER_B, in_scope=OFFICER_A,
                                                                 body={"notes": "x"}),
 }
+
+
+def syndrome_series(world):
+    from django.utils import timezone
+
+    from countyhealth.surveillance.models import SyndromeCount
+
+    SyndromeCount.objects.create(org=world.county.township_a, syndrome="fever", day=timezone.localdate(), count=3)
+    return world.county.township_a, {"org_id": world.county.township_a.pk, "syndrome": "fever"}
+
+
+API_CASES["GET /api/surveillance/syndromes"] = Case(syndrome_series, requester=OFFICER_B, in_scope=OFFICER_A,
+                                                    query=("org_id", "syndrome"))
+
+
+def duplicate_card(world):
+    from django.utils import timezone
+
+    from countyhealth.records.diagnoses import do_record_diagnosis
+    from countyhealth.surveillance.models import CaseReport
+
+    resident = world.make_resident(world.county.village_a1)
+    for _ in range(2):
+        d = do_record_diagnosis(acting_user=world.township_doctor_a, resident_id=resident.pk, code="J10",
+                                diagnosed_on=timezone.localdate())
+    return CaseReport.objects.get(diagnosis=d)
+
+
+API_CASES["POST /api/surveillance/cards/{card_id}/duplicate"] = Case(duplicate_card, requester=OFFICER_B,
+                                                                     in_scope=OFFICER_A, body={"keep": True})

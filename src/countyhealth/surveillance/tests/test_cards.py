@@ -125,3 +125,13 @@ def test_missed_lists_a_notifiable_diagnosis_without_a_card(diagnose, officer_a)
     assert not queries.missed_diagnoses(officer_a).filter(pk=diagnosis.pk).exists()
     CaseReport.objects.filter(pk=card.pk).delete()  # e.g. recorded before the app existed
     assert queries.missed_diagnoses(officer_a).filter(pk=diagnosis.pk).exists()
+
+
+def test_overdue_sweep_warns_doctor_and_officer_once(diagnose, users, officer_a):
+    _d, card = diagnose("A20")  # plague: 2 hours
+    later = card.due_at + timedelta(minutes=1)
+    assert actions.do_warn_overdue_cards(acting_user=officer_a, now=card.due_at - timedelta(minutes=1)) == 0
+    assert actions.do_warn_overdue_cards(acting_user=officer_a, now=later) == 1
+    warned = set(Notification.objects.filter(kind="surveillance.card_overdue").values_list("recipient_id", flat=True))
+    assert {users.township_doctor_a.pk, officer_a.pk} <= warned
+    assert actions.do_warn_overdue_cards(acting_user=officer_a, now=later) == 0

@@ -51,10 +51,25 @@ def test_card_validation_boundaries():
 def test_syndromes_from_codes_and_complaints_count_a_resident_once():
     counts = rules.syndromic_counts(
         [(1, TODAY, 10, "A09"), (1, TODAY, 10, "K52.9"), (1, TODAY, 11, "J06.9")],
-        [(1, TODAY, 10, "腹泻3天"), (1, TODAY, 12, "发热伴咳嗽"), (1, TODAY, 13, "咳嗽，无发热")])
+        [(1, TODAY, 10, "腹泻3天", None), (1, TODAY, 12, "发热伴咳嗽", None), (1, TODAY, 13, "咳嗽，无发热", 36.8)])
     assert counts[(1, TODAY, "diarrhoea")] == 1
     assert counts[(1, TODAY, "respiratory")] == 3
     assert counts[(1, TODAY, "fever")] == 1  # "无发热" is negated
+    assert (1, TODAY, "ili") not in counts  # no one had 38 ℃
+
+
+@pytest.mark.parametrize(("codes", "complaint", "temperature", "expected"), [
+    ((), "咳嗽2天", 38.0, {"ili", "respiratory", "fever"}),  # FLU: T ≥ 38 with cough
+    ((), "咽痛", 37.9, {"respiratory", "fever"}),  # 37.9: fever (≥ 37.5) but not ILI
+    (("J06.900",), "", 38.5, {"ili", "respiratory", "fever"}),  # J00–J06 with T ≥ 38
+    (("J10.1",), "", None, {"ili", "respiratory"}),
+    ((), "否认腹泻，头痛伴呕吐", None, {"cns"}),
+    (("B17.1",), "皮肤黄染", None, {"jaundice"}),
+    (("H10.3",), "", 37.4, {"conjunctivitis"}),
+    (("I10",), "头晕", 36.5, set()),
+])
+def test_syndrome_classification_boundaries(codes, complaint, temperature, expected):
+    assert rules.classify(codes=codes, complaints=[complaint], temperature=temperature) == expected
 
 
 def test_mpm_worked_example_of_the_design():
