@@ -74,18 +74,26 @@ def test_doctor_reports_a_case_officer_approves_and_verifies_an_outbreak_signal(
     assert officer.pk
 
 
-def test_officer_sees_a_syndromic_cluster_on_the_chart_and_dismisses_its_signal(page, log_in, users, county):
-    """症状监测: a fever cluster at a township centre appears on the syndromes page after "count and evaluate
-    now", and the officer verifies its signal like a disease signal."""
+def test_officer_sees_a_syndromic_cluster_on_the_chart_and_dismisses_its_signal(page, log_in, users, county,
+                                                                                make_resident):
+    """症状监测: a fever cluster at a township centre (today's visits) appears on the syndromes page after "count
+    and evaluate now", and the officer verifies its signal like a disease signal."""
+    from django.apps import apps
+
     from countyhealth.surveillance.models import SyndromeCount
 
     page.set_default_timeout(30_000)
     today = timezone.localdate()
     rng = np.random.default_rng(11)
-    SyndromeCount.objects.bulk_create(
+    SyndromeCount.objects.bulk_create(  # a month of ordinary days before the week the run recounts
         [SyndromeCount(org=county.township_a, syndrome="fever", day=today - timedelta(days=i), count=int(n))
-         for i, n in enumerate(rng.poisson(3, size=30), start=1) if n]
-        + [SyndromeCount(org=county.township_a, syndrome="fever", day=today, count=28)])
+         for i, n in enumerate(rng.poisson(3, size=30), start=7) if n])
+    visit = apps.get_model("clinic", "Visit")
+    for _ in range(12):
+        resident = make_resident(county.village_a1)
+        visit.objects.create(resident=resident, organisation=county.township_a, catchment_org=resident.catchment_org,
+                             doctor=users.township_doctor_a, visit_date=today, chief_complaint="发热1天",
+                             temperature=38.6)
 
     log_in("ph_officer")
     page.goto(page.base_url + "/surveillance/syndromes/")
