@@ -195,14 +195,18 @@ def _decimal(value):
     return None if value in (None, "") else Decimal(str(value))
 
 
-def visit_facts(enrolment: Enrolment, data: dict) -> rules.VisitFacts:
+def visit_facts(enrolment: Enrolment, data: dict, others: frozenset | None = None) -> rules.VisitFacts:
+    """The rules' view of a follow-up form. `others`: the resident's other current chronic programmes, read
+    here unless the caller (the phone's batch push) already has them."""
     programme = Programme(enrolment.programme)
     signs = DANGER_SIGNS[programme]
     unknown = [s for s in data.get("danger_signs", []) if s not in signs]
     if unknown:
         raise ActionError(_("Unknown danger sign."), code="invalid", field="danger_signs")
-    others = set(Enrolment.objects.current().filter(resident_id=enrolment.resident_id, programme__in=CHRONIC)
-                 .exclude(pk=enrolment.pk).values_list("programme", flat=True))
+    if others is None:
+        others = frozenset(Programme(p) for p in Enrolment.objects.current().filter(
+            resident_id=enrolment.resident_id, programme__in=CHRONIC).exclude(pk=enrolment.pk)
+            .values_list("programme", flat=True))
     try:
         mode = VisitMode(data.get("mode") or VisitMode.CLINIC)
     except ValueError:
@@ -215,8 +219,7 @@ def visit_facts(enrolment: Enrolment, data: dict) -> rules.VisitFacts:
         lactating=bool(data.get("lactating")), danger_signs=frozenset(signs[s] for s in data.get("danger_signs", [])),
         adr=bool(data.get("adr")), adr_uncontrollable=bool(data.get("adr_uncontrollable")),
         new_or_worse_complication=bool(data.get("new_or_worse_complication")),
-        other_unmanageable=bool(data.get("other_unmanageable")), mode=mode,
-        other_programmes=frozenset(Programme(p) for p in others),
+        other_unmanageable=bool(data.get("other_unmanageable")), mode=mode, other_programmes=others,
     )
 
 
@@ -257,36 +260,47 @@ def do_record_followup(*, acting_user, resident_id: int, programme: str, data: d
                           code="invalid", field="programme")
     enrolment = _current_enrolment(acting_user, resident_id, programme)
     facts, decision = decide_followup(enrolment, data)
-    weight, height = _decimal(data.get("weight_kg")), _decimal(data.get("height_cm"))
-    visit = FollowUpVisit(
-        resident_id=enrolment.resident_id, enrolment=enrolment, programme=programme, visit_date=facts.visit_date,
-        mode=facts.mode, organisation_id=acting_user.organisation_id, doctor=acting_user,
-        danger_signs=sorted(s.value for s in facts.danger_signs), sbp=facts.sbp, dbp=facts.dbp,
-        heart_rate=facts.heart_rate, temperature=facts.temperature, weight_kg=weight, height_cm=height,
-        bmi=rules.bmi(weight, height) if weight and height else None,
-        fpg=glucose_mmol(facts.fpg) if facts.fpg is not None else None,
-        random_glucose=glucose_mmol(facts.random_glucose) if facts.random_glucose is not None else None,
-        adr=facts.has_adr, follow_up_class=decision.follow_up_class, controlled=decision.controlled,
-        next_action=decision.next_action, next_due=decision.next_due,
-        reasons=stored_reasons(decision),
-        client_uuid=client_uuid,
-        **{name: data[name] for name in FOLLOWUP_FIELDS if data.get(name) not in (None, "")},
-    )
+    visit = followup_row(enrolment, facts, decision, data, acting_user, client_uuid)
     visit.save()
     if decision.next_action.is_referral:
         visit.referral = _refer(acting_user, enrolment, visit, decision)
         visit.save(update_fields=["referral"])
-    if enrolment.last_visit_date is None or visit.visit_date >= enrolment.last_visit_date:
-        enrolment.last_visit_date, enrolment.last_class = visit.visit_date, visit.follow_up_class
-        enrolment.next_due, enrolment.next_due_label = visit.next_due, str(NEXT_DUE_LABELS[decision.next_action])
-    if enrolment.status == Enrolment.Status.LOST and facts.mode.face_to_face:
-        enrolment.status, enrolment.ended_on = Enrolment.Status.ACTIVE, None
+    advance_enrolment(enrolment, visit, facts, decision)
     enrolment.save(update_fields=["last_visit_date", "last_class", "next_due", "next_due_label", "status",
                                   "ended_on"])
     audit.record_change(acting_user, "publichealth.followup_recorded", visit, resident_id=visit.resident_id,
                         detail={"class": visit.follow_up_class, "next_action": visit.next_action,
                                 "next_due": visit.next_due.isoformat()})
     return visit
+
+
+def followup_row(enrolment: Enrolment, facts: rules.VisitFacts, decision: rules.FollowUpDecision, data: dict,
+                 user, client_uuid=None) -> FollowUpVisit:
+    """The unsaved visit a decided follow-up stores (the phone's batch push builds the same rows in bulk)."""
+    weight, height = _decimal(data.get("weight_kg")), _decimal(data.get("height_cm"))
+    return FollowUpVisit(
+        resident_id=enrolment.resident_id, enrolment=enrolment, programme=facts.programme,
+        visit_date=facts.visit_date, mode=facts.mode, organisation_id=user.organisation_id, doctor=user,
+        danger_signs=sorted(s.value for s in facts.danger_signs), sbp=facts.sbp, dbp=facts.dbp,
+        heart_rate=facts.heart_rate, temperature=facts.temperature, weight_kg=weight, height_cm=height,
+        bmi=rules.bmi(weight, height) if weight and height else None,
+        fpg=glucose_mmol(facts.fpg) if facts.fpg is not None else None,
+        random_glucose=glucose_mmol(facts.random_glucose) if facts.random_glucose is not None else None,
+        adr=facts.has_adr, follow_up_class=decision.follow_up_class, controlled=decision.controlled,
+        next_action=decision.next_action, next_due=decision.next_due, reasons=stored_reasons(decision),
+        client_uuid=client_uuid,
+        **{name: data[name] for name in FOLLOWUP_FIELDS if data.get(name) not in (None, "")},
+    )
+
+
+def advance_enrolment(enrolment: Enrolment, visit: FollowUpVisit, facts: rules.VisitFacts,
+                      decision: rules.FollowUpDecision) -> None:
+    """The latest visit sets the due date; a face-to-face visit brings a lost patient back (unsaved)."""
+    if enrolment.last_visit_date is None or visit.visit_date >= enrolment.last_visit_date:
+        enrolment.last_visit_date, enrolment.last_class = visit.visit_date, visit.follow_up_class
+        enrolment.next_due, enrolment.next_due_label = visit.next_due, str(NEXT_DUE_LABELS[decision.next_action])
+    if enrolment.status == Enrolment.Status.LOST and facts.mode.face_to_face:
+        enrolment.status, enrolment.ended_on = Enrolment.Status.ACTIVE, None
 
 
 def stored_reasons(decision: rules.FollowUpDecision) -> list[dict]:

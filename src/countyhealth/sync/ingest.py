@@ -17,7 +17,6 @@ follow-up writes mirrors `do_record_followup`, which `test_ingest` checks field 
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Q, Subquery
@@ -31,7 +30,6 @@ from countyhealth.publichealth import actions as publichealth
 from countyhealth.publichealth import rules
 from countyhealth.publichealth.models import Enrolment, FollowUpVisit
 from countyhealth.publichealth.rules import NextAction, Programme, VisitMode
-from countyhealth.publichealth.rules.measures import glucose_mmol
 from countyhealth.residents.models import Resident
 
 from . import changes, mutations
@@ -44,10 +42,6 @@ FACE_TO_FACE = (VisitMode.CLINIC, VisitMode.HOME)
 def malformed(exc: ValidationError) -> ActionError:
     fields = {".".join(str(p) for p in e["loc"]) or "__all__": [e["msg"]] for e in exc.errors()}
     return ActionError(_("The change is malformed."), code="malformed", fields=fields)
-
-
-def _decimal(value):
-    return None if value in (None, "") else Decimal(str(value))
 
 
 @dataclass
@@ -263,7 +257,7 @@ class FollowUps:
     def _decide(self, track: Track, data: dict):
         """`publichealth.decide_followup` with the other programmes and the previous visit from memory."""
         enrolment = track.enrolment
-        facts = visit_facts(enrolment, data, track.others)
+        facts = publichealth.visit_facts(enrolment, data, track.others)
         publichealth.validate_followup(facts, data)
         if facts.visit_date < enrolment.enrolled_on:
             raise ActionError(_("The visit date is before the enrolment date."), code="invalid", field="visit_date")
@@ -271,31 +265,12 @@ class FollowUps:
         return facts, None if decision.next_action.is_referral else decision
 
     def _visit(self, track: Track, p, facts, decision) -> FollowUpVisit:
-        """The row `do_record_followup` saves for these facts and this decision."""
-        data, user, enrolment = p.data.model_dump(), self.push.user, track.enrolment
-        weight, height = _decimal(data.get("weight_kg")), _decimal(data.get("height_cm"))
-        return FollowUpVisit(
-            resident_id=enrolment.resident_id, enrolment=enrolment, programme=facts.programme,
-            visit_date=facts.visit_date, mode=facts.mode, organisation_id=user.organisation_id, doctor=user,
-            danger_signs=sorted(s.value for s in facts.danger_signs), sbp=facts.sbp, dbp=facts.dbp,
-            heart_rate=facts.heart_rate, temperature=facts.temperature, weight_kg=weight, height_cm=height,
-            bmi=rules.bmi(weight, height) if weight and height else None,
-            fpg=glucose_mmol(facts.fpg) if facts.fpg is not None else None,
-            random_glucose=glucose_mmol(facts.random_glucose) if facts.random_glucose is not None else None,
-            adr=facts.has_adr, follow_up_class=decision.follow_up_class, controlled=decision.controlled,
-            next_action=decision.next_action, next_due=decision.next_due,
-            reasons=publichealth.stored_reasons(decision), client_uuid=p.client_id,
-            **{name: data[name] for name in publichealth.FOLLOWUP_FIELDS if data.get(name) not in (None, "")},
-        )
+        return publichealth.followup_row(track.enrolment, facts, decision, p.data.model_dump(), self.push.user,
+                                         p.client_id)
 
     @staticmethod
     def _update_enrolment(track: Track, visit: FollowUpVisit, facts, decision) -> None:
-        e = track.enrolment
-        if e.last_visit_date is None or visit.visit_date >= e.last_visit_date:
-            e.last_visit_date, e.last_class = visit.visit_date, visit.follow_up_class
-            e.next_due, e.next_due_label = visit.next_due, str(publichealth.NEXT_DUE_LABELS[decision.next_action])
-        if e.status == Enrolment.Status.LOST and facts.mode.face_to_face:
-            e.status, e.ended_on = Enrolment.Status.ACTIVE, None
+        publichealth.advance_enrolment(track.enrolment, visit, facts, decision)
         track.changed = True
 
     def _insert(self) -> None:
@@ -340,22 +315,3 @@ def as_previous(visit: FollowUpVisit) -> rules.PreviousVisit:
     """How a later visit sees this one (`publichealth.previous_visit`; only face-to-face visits count)."""
     return rules.PreviousVisit(visit_date=visit.visit_date, sbp=visit.sbp, dbp=visit.dbp, fpg=visit.fpg,
                                adr=visit.adr, next_action=NextAction(visit.next_action))
-
-
-def visit_facts(enrolment: Enrolment, data: dict, others: frozenset) -> rules.VisitFacts:
-    """`publichealth.visit_facts` with the resident's other chronic programmes already read."""
-    programme = Programme(enrolment.programme)
-    signs = publichealth.DANGER_SIGNS[programme]
-    if any(s not in signs for s in data.get("danger_signs", [])):
-        raise ActionError(_("Unknown danger sign."), code="invalid", field="danger_signs")
-    return rules.VisitFacts(
-        programme=programme, visit_date=data["visit_date"], birth_date=enrolment.resident.birth_date,
-        sbp=data.get("sbp"), dbp=data.get("dbp"), fpg=_decimal(data.get("fpg")),
-        random_glucose=_decimal(data.get("random_glucose")), heart_rate=data.get("heart_rate"),
-        temperature=_decimal(data.get("temperature")), pregnant=bool(data.get("pregnant")),
-        lactating=bool(data.get("lactating")), danger_signs=frozenset(signs[s] for s in data.get("danger_signs", [])),
-        adr=bool(data.get("adr")), adr_uncontrollable=bool(data.get("adr_uncontrollable")),
-        new_or_worse_complication=bool(data.get("new_or_worse_complication")),
-        other_unmanageable=bool(data.get("other_unmanageable")), mode=VisitMode(data.get("mode") or VisitMode.CLINIC),
-        other_programmes=others,
-    )
