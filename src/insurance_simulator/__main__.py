@@ -21,6 +21,9 @@ class QuietHandler(WSGIRequestHandler):
     connection (wsgiref's own handler answers one request and closes, a TCP set-up and a thread per call)."""
 
     protocol_version = "HTTP/1.1"
+    # wsgiref writes the headers and the body separately: on a kept-alive connection Nagle's algorithm would hold
+    # the body until the client's delayed ACK (~40 ms a call).
+    disable_nagle_algorithm = True
 
     def handle(self):
         self.close_connection = True
