@@ -2,7 +2,7 @@
 scope as the pages."""
 
 from django.http import HttpResponse
-from ninja import Router
+from ninja import File, Router, UploadedFile
 from ninja.responses import Status
 
 from countyhealth.accounts.access import get_visible_or_404
@@ -10,9 +10,19 @@ from countyhealth.audit import log as audit
 from countyhealth.core.pagination import paginate
 from countyhealth.residents.models import Resident
 
-from . import actions, hl7in, ingest, queries
+from . import actions, entry, hl7in, ingest, queries
 from .models import CriticalAlert, LabReport, LabResult
-from .schemas import AcknowledgeIn, AlertDetailOut, AlertOut, OrderIn, OrderOut, ReportOut, ResultOut
+from .schemas import (
+    AcknowledgeIn,
+    AlertDetailOut,
+    AlertOut,
+    OrderIn,
+    OrderOut,
+    ReportOut,
+    ResultEntryIn,
+    ResultOut,
+    UploadOut,
+)
 
 router = Router(tags=["lab"])
 
@@ -88,3 +98,22 @@ def recognisable(request, resident_id: int, test: str):
 def place_order(request, payload: OrderIn):
     get_visible_or_404(Resident.objects, request.user, what="lab.resident", pk=payload.resident_id)
     return Status(201, actions.do_place_order(acting_user=request.user, **payload.dict()))
+
+
+@router.post("/residents/{resident_id}/results", response={201: ReportOut},
+             summary="Enter a report of results for a resident (same checks and critical-value alerts as HL7)")
+def enter_results(request, resident_id: int, payload: ResultEntryIn):
+    get_visible_or_404(Resident.objects, request.user, what="lab.resident", pk=resident_id)
+    report = entry.do_enter_results(
+        acting_user=request.user, resident_id=resident_id, specimen_at=payload.specimen_at,
+        rows=[(r.test_code, r.value, r.unit) for r in payload.results], report_number=payload.report_number,
+        qc_status=payload.qc_status)
+    return Status(201, report)
+
+
+@router.post("/uploads", response={201: UploadOut, 200: UploadOut},
+             summary="Upload a CSV file of results (README: Lab results as CSV); 200 when the same file came before")
+def upload_results(request, file: File[UploadedFile]):
+    upload, new = entry.do_upload_results_csv(acting_user=request.user, content=file.read(), filename=file.name)
+    return Status(201 if new else 200, {"id": upload.pk, "rows": upload.rows, "filename": upload.filename,
+                                        "uploaded_at": upload.uploaded_at, "new": new})

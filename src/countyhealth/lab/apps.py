@@ -26,3 +26,6 @@ class LabConfig(AppConfig):
                             before="orgs:organisation-tree")
         navigation.register(navigation.NavItem(_("Result recognition"), "lab:recognition", clinical),
                             before="orgs:organisation-tree")
+        navigation.register(navigation.NavItem(_("Upload lab results"), "lab:result-upload",
+                                               frozenset({Role.LAB_TECHNICIAN, Role.CONSORTIUM_ADMIN})),
+                            before="orgs:organisation-tree")

@@ -132,6 +132,7 @@ class PlannedReport:
     ordering_department_id: int | None = None
     report_number: str = ""
     message_id: int | None = None
+    upload_id: int | None = None
     audit_detail: dict = field(default_factory=dict)
 
 
@@ -144,7 +145,7 @@ def store(acting_user, planned: list[PlannedReport], *, action: str, now: dateti
         resident=p.resident, order=p.order, ordering_org=p.ordering_org, ordering_department_id=p.ordering_department_id,
         ordering_doctor_id=p.ordering_doctor_id, performing_org=p.performing_org, report_number=p.report_number[:64],
         specimen_at=p.specimen_at, reported_at=p.reported_at, qc_status=p.qc_status, source=p.source,
-        message_id=p.message_id) for p in planned])
+        message_id=p.message_id, upload_id=p.upload_id) for p in planned])
     for report, plan in zip(reports, planned, strict=True):
         for result in plan.results:
             result.report_id = report.pk  # ids, not instances: the FK descriptor's checks cost more than the insert

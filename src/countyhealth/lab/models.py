@@ -62,6 +62,25 @@ class Hl7Message(models.Model):
         return f"{self.sender} {self.control_id} ({self.status})"
 
 
+class ResultUpload(models.Model):
+    """A CSV file of results (`entry.do_upload_results_csv`); the same bytes from the same lab are stored once."""
+
+    performing_org = models.ForeignKey(Organisation, models.PROTECT, related_name="+", verbose_name=_("performing lab"))
+    sha256 = models.CharField(max_length=64)
+    filename = models.CharField(_("file"), max_length=200)
+    rows = models.PositiveIntegerField(_("rows"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("result file")
+        verbose_name_plural = _("result files")
+        constraints = [models.UniqueConstraint(fields=["performing_org", "sha256"], name="resultupload_once")]
+
+    def __str__(self):
+        return self.filename
+
+
 class OrderQuerySet(SharedResultQuerySet):
     org_fields = ("ordering_org_id",)  # an order is seen by the resident's scope and the ordering organisation
 
@@ -116,6 +135,7 @@ class LabReport(models.Model):
     class Source(models.TextChoices):
         HL7 = "hl7", _("HL7 message")
         FORM = "form", _("Entered")
+        CSV = "csv", _("CSV file")
         SEED = "seed", _("Imported")
 
     class QC(models.TextChoices):
@@ -137,6 +157,7 @@ class LabReport(models.Model):
     qc_status = models.CharField(_("quality control"), max_length=8, choices=QC.choices, default=QC.UNKNOWN)
     source = models.CharField(_("source"), max_length=6, choices=Source.choices)
     message = models.ForeignKey(Hl7Message, models.PROTECT, null=True, blank=True, related_name="reports")
+    upload = models.ForeignKey(ResultUpload, models.PROTECT, null=True, blank=True, related_name="reports")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = SharedResultQuerySet.as_manager()

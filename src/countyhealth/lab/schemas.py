@@ -100,3 +100,24 @@ class OrderOut(Schema):
     @staticmethod
     def resolve_placer_order_number(obj):
         return f"LO{obj.pk}"
+
+
+class ResultRowIn(Schema):
+    test_code: str
+    value: str
+    unit: str = ""
+
+
+class ResultEntryIn(Schema):
+    specimen_at: datetime
+    report_number: str = ""
+    qc_status: str = "passed"
+    results: list[ResultRowIn]
+
+
+class UploadOut(Schema):
+    id: int
+    rows: int
+    filename: str
+    uploaded_at: datetime
+    new: bool

@@ -3,6 +3,7 @@ and an alert's history with the acknowledgement form, ordering with result recog
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,9 +14,9 @@ from countyhealth.core.errors import ActionError
 from countyhealth.core.pagination import paginate
 from countyhealth.residents.models import Resident
 
-from . import actions, catalogue, queries
-from .forms import AcknowledgeForm, OrderForm
-from .models import CriticalAlert, LabReport
+from . import actions, catalogue, entry, queries
+from .forms import AcknowledgeForm, OrderForm, ResultEntryForm, ResultUploadForm
+from .models import CriticalAlert, LabReport, ResultUpload
 from .recipients import MAY_ACKNOWLEDGE
 
 
@@ -52,6 +53,18 @@ def report_detail(request, pk):
     return render(request, "lab/report_detail.html", {
         "report": report, "resident": report.resident, "results": report.results.order_by("id"),
     })
+
+
+@login_required
+def report_pdf(request, pk):
+    from .pdf import report_pdf as build
+
+    report = get_visible_or_404(LabReport.objects.select_related("resident", "performing_org", "ordering_org",
+                                                                "ordering_doctor"),
+                                request.user, what="lab.report", pk=pk)
+    audit.record_access(request.user, [report.resident_id], "lab.report_pdf")
+    return FileResponse(build(report, list(report.results.order_by("id"))), content_type="application/pdf",
+                        filename=f"lab-report-{report.pk}.pdf")
 
 
 @login_required
@@ -119,3 +132,49 @@ def recognition(request):
         "rows": rows, "chart": chart, "total_saved": sum(r["saved"] for r in rows),
         "total_avoided": sum(r["recognised"] for r in rows),
     })
+
+
+@login_required
+def result_entry(request, pk):
+    """Type in a report for the resident; the same checks and critical-value alerts as an HL7 message."""
+    resident = _resident(request, pk)
+    form = ResultEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = entry.do_enter_results(acting_user=request.user, resident_id=resident.pk,
+                                            specimen_at=data["specimen_at"], rows=form.rows(),
+                                            report_number=data["report_number"], qc_status=data["qc_status"])
+        except ActionError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Results saved."))
+            return redirect("lab:report-detail", pk=report.pk)
+    audit.record_access(request.user, [resident.pk], "lab.result_entry")
+    return render(request, "lab/result_entry.html", {"resident": resident, "form": form})
+
+
+@login_required
+def result_upload(request):
+    """A lab uploads a CSV file of results (format in the README and on the page)."""
+    form = ResultUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            found, new = entry.do_upload_results_csv(acting_user=request.user, content=upload.read(),
+                                                     filename=upload.name)
+        except ActionError as error:
+            _errors_to_form(form, error)
+        else:
+            if new:
+                messages.success(request, _("%(rows)s results saved from %(file)s.") % {"rows": found.rows,
+                                                                                       "file": found.filename})
+            else:
+                messages.info(request, _("This file was uploaded before (%(when)s); nothing new was saved.")
+                              % {"when": timezone.localtime(found.uploaded_at).strftime("%Y-%m-%d %H:%M")})
+            return redirect("lab:result-upload")
+    uploads = paginate(ResultUpload.objects.filter(performing_org_id=request.user.organisation_id)
+                       .select_related("uploaded_by").order_by("-uploaded_at", "-id"), request.GET.get("page"), 20)
+    return render(request, "lab/result_upload.html", {
+        "form": form, "page": uploads, "columns": entry.CSV_COLUMNS,
+        "tests": catalogue.TESTS})

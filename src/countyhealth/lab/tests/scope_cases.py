@@ -30,7 +30,9 @@ def resident(world):
 URL_CASES = {
     "lab:resident-results": Case(resident),
     "lab:order-create": Case(resident),
+    "lab:result-entry": Case(resident),
     "lab:report-detail": Case(report),
+    "lab:report-pdf": Case(report),
     "lab:alert-detail": Case(alert),
 }
 
@@ -38,6 +40,8 @@ API_CASES = {
     "GET /api/lab/residents/{resident_id}/results": Case(resident),
     "GET /api/lab/residents/{resident_id}/recognisable": Case(resident, query=("test",)),
     "GET /api/lab/reports/{report_id}": Case(report),
+    "POST /api/lab/residents/{resident_id}/results": Case(
+        resident, body={"specimen_at": "2026-01-05T08:00:00+08:00", "results": [{"test_code": "K", "value": "4.1"}]}),
     "GET /api/lab/critical-alerts/{alert_id}": Case(alert),
     "POST /api/lab/critical-alerts/{alert_id}/acknowledge": Case(
         alert, body={"readback_value": "6.9", "action_taken": "补液、复查"}),
