@@ -1,4 +1,4 @@
-"""The programmes' timeline provider (core.timeline): enrolments, follow-ups and child-health visits."""
+"""The programmes' timeline provider (core.timeline): enrolments, follow-ups, child-health and maternal visits."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,12 +8,13 @@ from countyhealth.core import timeline
 from countyhealth.core.timeline import Source, TimelineEntry
 
 from . import rules
-from .models import ChildVisit, Enrolment, FollowUpVisit
+from .models import ChildVisit, Enrolment, FollowUpVisit, MaternalVisit
 
 KINDS = {
     "enrolment": gettext_lazy("Programme enrolment"),
     "followup": gettext_lazy("Follow-up visit"),
     "child_visit": gettext_lazy("Child health visit"),
+    "maternal_visit": gettext_lazy("Maternal visit"),
 }
 
 
@@ -41,6 +42,12 @@ def provider(resident, user) -> list[Source]:
         return TimelineEntry(at=c.visit_date, kind="child_visit", title=str(message) % params if params else str(message),
                              organisation=c.organisation.name, url=programmes_url)
 
+    def maternal_visit(m):
+        findings = "; ".join(f["label"] for f in m.findings)
+        return TimelineEntry(at=m.visit_date, kind="maternal_visit", title=m.label,
+                             summary=" · ".join(filter(None, [m.ga_label, findings])),
+                             organisation=m.organisation.name, url=programmes_url)
+
     return [
         Source("enrolment", Enrolment.objects.filter(resident=resident).select_related("catchment_org"),
                "enrolled_on", enrolment),
@@ -49,4 +56,6 @@ def provider(resident, user) -> list[Source]:
                      "organisation__name"), "visit_date", followup),
         Source("child_visit", ChildVisit.objects.filter(resident=resident).select_related("organisation"),
                "visit_date", child_visit),
+        Source("maternal_visit", MaternalVisit.objects.filter(resident=resident).select_related("organisation"),
+               "visit_date", maternal_visit),
     ]

@@ -269,3 +269,13 @@ def test_the_same_through_the_api(client, woman, users):
     assert refused.status_code == 400 and refused.json()["fields"].get("delivery_date")  # at 12 weeks
     listed = client.get(f"/api/publichealth/residents/{woman.pk}/pregnancies")
     assert [p["enrolment_id"] for p in listed.json()] == [created.json()["enrolment_id"]]
+
+
+def test_maternal_visits_are_on_the_360_timeline(woman, users):
+    from countyhealth.core import timeline
+
+    register(users.village_doctor_a1, woman, weeks_pregnant=17)
+    visit(users.village_doctor_a1, woman, haemoglobin=100)
+    entries = [e for e in timeline.entries_for(woman, users.township_doctor_a) if e.kind == "maternal_visit"]
+    assert [e.title for e in entries] == [rules.maternal_visit_label("antenatal_2")]
+    assert "17w0d" in entries[0].summary and "110" in entries[0].summary  # GA and the anaemia finding
