@@ -16,7 +16,11 @@ class ClinicConfig(AppConfig):
         from countyhealth.accounts import navigation
         from countyhealth.accounts.roles import Role
         from countyhealth.core import chart
+        from countyhealth.surveillance import syndromic
 
+        from .queries import visits_for_syndromic_counts
+
+        syndromic.register_visit_source(visits_for_syndromic_counts)
         chart.register("clinic:visit-open", _("Start an outpatient visit"), order=15)
         navigation.register(navigation.NavItem(_("Outpatient clinic"), "clinic:visit-list",
                                                frozenset({Role.VILLAGE_DOCTOR, Role.TOWNSHIP_DOCTOR})),

@@ -139,3 +139,11 @@ def drug_search(text: str, limit: int = 20):
     if text.isascii() and text.isalpha():
         match |= Q(initials__contains=text.lower()) | Q(ingredient__startswith=text.lower())
     return list(Drug.objects.filter(match, is_active=True).order_by("code")[:limit])
+
+
+def visits_for_syndromic_counts(start, end):
+    """Outpatient visits as surveillance's syndromic counting reads them (chief complaint, temperature):
+    (org id, day, resident id, chief complaint, temperature), registered from `ClinicConfig.ready()`."""
+    return (Visit.objects.filter(visit_date__gte=start, visit_date__lte=end)
+            .values_list("organisation_id", "visit_date", "resident_id", "chief_complaint", "temperature")
+            .iterator(chunk_size=10000))

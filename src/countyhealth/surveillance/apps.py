@@ -14,7 +14,6 @@ class SurveillanceConfig(AppConfig):
         from countyhealth.accounts.roles import Role
         from countyhealth.core import hooks, reference_data, scheduler
 
-        from . import syndromic
         from .actions import draft_card_for_diagnosis
         from .tasks import evaluate_signals, evaluate_syndromes, warn_overdue_cards
 
@@ -24,7 +23,6 @@ class SurveillanceConfig(AppConfig):
         scheduler.register("surveillance.evaluate_signals", evaluate_signals, daily_at=time(2, 0))
         scheduler.register("surveillance.evaluate_syndromes", evaluate_syndromes, daily_at=time(1, 30))
         scheduler.register("surveillance.warn_overdue_cards", warn_overdue_cards, every=timedelta(minutes=5))
-        syndromic.register_visit_source(syndromic.clinic_visits)
         register(NavItem(_("Infectious diseases"), "surveillance:home",
                          frozenset({Role.PUBLIC_HEALTH_OFFICER, Role.CONSORTIUM_ADMIN, Role.VILLAGE_DOCTOR,
                                     Role.TOWNSHIP_DOCTOR, Role.COUNTY_DOCTOR})), before="orgs:organisation-tree")

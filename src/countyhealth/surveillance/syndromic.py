@@ -3,9 +3,8 @@ syndrome, and the early warning over those series.
 
 Visit diagnoses come from `records.Diagnosis` (organisation, day, resident, ICD-10). Chief complaints and
 temperatures live in the visits of apps above this one (the clinic): they reach us through `VISIT_SOURCES`,
-callables `(start, end) -> iterable of (org_id, day, resident_id, chief_complaint, temperature)`. An upper app
-may register its own with `register_visit_source`; until the clinic does, `clinic_visits` below reads the
-clinic's visits through the app registry (read only, no import of the clinic's code).
+callables `(start, end) -> iterable of (org_id, day, resident_id, chief_complaint, temperature)` that an upper
+app registers with `register_visit_source` from its `ready()` (the clinic does).
 
 Method (§4): a syndrome's series go through the moving percentile method at P80 once three years of counts
 exist, through EARS C2 before (minSigma 0.5, the production default of §3.3)."""
@@ -13,7 +12,6 @@ exist, through EARS C2 before (minSigma 0.5, the production default of §3.3).""
 from datetime import date, timedelta
 
 import numpy as np
-from django.apps import apps
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
@@ -36,17 +34,6 @@ VISIT_SOURCES: list = []
 def register_visit_source(source) -> None:
     if source not in VISIT_SOURCES:
         VISIT_SOURCES.append(source)
-
-
-def clinic_visits(start: date, end: date):
-    """Outpatient visits of the clinic app (chief complaint, temperature), when the app is installed."""
-    try:
-        visit = apps.get_model("clinic", "Visit")
-    except LookupError:
-        return []
-    return (visit.objects.filter(visit_date__gte=start, visit_date__lte=end)
-            .values_list("organisation_id", "visit_date", "resident_id", "chief_complaint", "temperature")
-            .iterator(chunk_size=10000))
 
 
 def count(start: date, end: date) -> dict[tuple, int]:
