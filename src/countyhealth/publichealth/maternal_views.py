@@ -22,7 +22,7 @@ def _form_page(request, pk, form_class, action, *, title, done_message):
     if result:
         messages.success(request, done_message(result))
         return redirect("publichealth:resident-programmes", pk=resident.pk)
-    return render(request, "publichealth/maternal_form.html", {"resident": resident, "form": form, "title": title})
+    return render(request, "publichealth/visit_form.html", {"resident": resident, "form": form, "title": title})
 
 
 @login_required

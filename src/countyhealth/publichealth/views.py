@@ -160,7 +160,8 @@ def child_visit_create(request, pk):
     if visit:
         messages.success(request, _("Child-health visit recorded: %(slot)s.") % {"slot": visit_slot_label(visit)})
         return redirect("publichealth:resident-programmes", pk=resident.pk)
-    return render(request, "publichealth/child_visit_form.html", {"resident": resident, "form": form})
+    return render(request, "publichealth/visit_form.html", {"resident": resident, "form": form,
+                                                            "title": _("Child health visit")})
 
 
 def visit_slot_label(visit: ChildVisit) -> str:

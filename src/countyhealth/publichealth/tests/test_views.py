@@ -128,3 +128,17 @@ def test_due_list_is_the_catchment_not_residents_granted_elsewhere(htn_patient, 
             (users.village_doctor_a1, users.township_doctor_a, users.village_doctor_b1, users.county_doctor)}
     assert week[users.village_doctor_a1] == [enrolment] == week[users.township_doctor_a]
     assert week[users.village_doctor_b1] == [] == week[users.county_doctor]
+
+
+def test_a_child_visit_recorded_in_the_browser_fulfils_the_open_slot(client, county, users, make_resident):
+    today = timezone.localdate()
+    baby = make_resident(county.village_a1, birth_date=today - dt.timedelta(days=3), id_number=None)
+    actions.do_enrol(acting_user=users.village_doctor_a1, resident_id=baby.pk, programme="child", enrolled_on=today)
+    client.force_login(users.village_doctor_a1)
+    url = reverse("publichealth:child-visit-create", args=[baby.pk])
+    assert "<h1>" in client.get(url).content.decode()
+    bad = client.post(url, {"visit_date": today.isoformat(), "weight_kg": "90"})
+    assert bad.status_code == 200 and not baby.child_visits.exists()
+    saved = client.post(url, {"visit_date": today.isoformat(), "weight_kg": "3.4"})
+    assert saved.status_code == 302
+    assert list(baby.child_visits.values_list("slot", flat=True)) == ["newborn_home"]
