@@ -332,6 +332,13 @@ CHILD_MEASURES = {"weight_kg": (Decimal("0.3"), Decimal("60")), "length_cm": (De
 CHILD_FIELDS = ("hearing_normal", "vision_normal", "development_normal", "findings", "guidance", "referred")
 
 
+def out_of_range(data: dict, ranges: dict) -> dict[str, str]:
+    """Field → message for each measure given outside its plausible (low, high) range."""
+    return {name: _("Must be between %(low)s and %(high)s.") % {"low": low, "high": high}
+            for name, (low, high) in ranges.items()
+            if data.get(name) is not None and not low <= data[name] <= high}
+
+
 @transaction.atomic
 def do_record_child_visit(*, acting_user, resident_id: int, data: dict, client_uuid=None) -> ChildVisit:
     """A 0–6 visit fulfils the earliest open slot of the schedule (§6 project decision)."""
@@ -344,10 +351,7 @@ def do_record_child_visit(*, acting_user, resident_id: int, data: dict, client_u
     resident = enrolment.resident
     visit_date = data["visit_date"]
     errors = rules.validate_vitals(visit_date=visit_date, birth_date=resident.birth_date, today=_today())
-    for name, (low, high) in CHILD_MEASURES.items():
-        value = data.get(name)
-        if value is not None and not low <= value <= high:
-            errors[name] = _("Must be between %(low)s and %(high)s.") % {"low": low, "high": high}
+    errors.update(out_of_range(data, CHILD_MEASURES))
     if errors:
         raise ActionError(_("Please correct the errors below."), code="invalid",
                           fields={k: [v] for k, v in errors.items()})

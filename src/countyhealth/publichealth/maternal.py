@@ -16,7 +16,7 @@ from countyhealth.referrals.models import Referral
 from countyhealth.residents.rules import age_on
 
 from . import rules
-from .actions import _check_may_write, _current_enrolment, _today, _visible_resident
+from .actions import _check_may_write, _current_enrolment, _today, _visible_resident, out_of_range
 from .models import Enrolment, MaternalVisit, Pregnancy
 from .rules import MaternalAction, MaternalDangerSign, MaternalState, Programme
 from .rules.dates import add_days
@@ -112,11 +112,7 @@ def _current_pregnancy(user, resident_id: int) -> Pregnancy:
 
 
 def _check_measures(data: dict) -> None:
-    errors = {}
-    for name, (low, high) in MEASURE_RANGES.items():
-        value = data.get(name)
-        if value is not None and not low <= value <= high:
-            errors[name] = [_("Must be between %(low)s and %(high)s.") % {"low": low, "high": high}]
+    errors = {name: [message] for name, message in out_of_range(data, MEASURE_RANGES).items()}
     if (data.get("sbp") is None) != (data.get("dbp") is None):
         errors["dbp"] = [_("Enter both systolic and diastolic pressure.")]
     elif data.get("sbp") is not None and data["sbp"] <= data["dbp"]:
