@@ -1,6 +1,6 @@
 """The only way rows get into the audit tables."""
 
-from countyhealth.core import hooks
+from countyhealth.core import bulk, hooks
 from countyhealth.core.context import client_address
 
 from .models import AccessLog, AuditLog
@@ -35,7 +35,7 @@ def record_changes(user, action: str, entries) -> list[AuditLog]:
     detail) triples. Each row is announced like `record_change`'s."""
     user_id, username, org_id = _who(user)
     address = client_address.get()
-    rows = AuditLog.objects.bulk_create([
+    rows = bulk.insert([
         AuditLog(user_id=user_id, username=username, org_id=org_id, resident_id=resident_id, client_address=address,
                  action=action, object_type=obj._meta.label_lower if obj is not None else "",
                  object_id=str(obj.pk) if obj is not None else "", detail=detail or {})

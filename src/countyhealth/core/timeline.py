@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from .errors import ActionError
 
 PAGE_SIZE = 50
-ENTRIES_LIMIT = 200  # entries_for: the newest this many (the referral summary picks a few per kind from them)
+ENTRIES_LIMIT = 200  # entries_for: the newest this many
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -283,6 +283,25 @@ def page_for(resident, user, *, kinds: Iterable[str] | None = None, before: str 
 def entries_for(resident, user, *, kinds: Iterable[str] | None = None, limit: int = ENTRIES_LIMIT) -> list[TimelineEntry]:
     """The resident's newest `limit` entries, newest first, in the page's order."""
     return page_for(resident, user, kinds=kinds, limit=limit).entries
+
+
+def newest_of_each_source(resident, user, *, count: int) -> list[TimelineEntry]:
+    """The newest `count` entries of every source (a source yields one kind), merged newest first: what a
+    summary keeping a few entries of each kind needs, however long the history. One EXISTS query, then one
+    LIMIT query per source that has rows. A provider without sources gives its newest `count` of all kinds."""
+    window = Window(None, count)
+    asked, lists = [], []
+    for rank, registration in enumerate(_registry.values()):
+        provider = registration.provider
+        if isinstance(provider, SourceProvider):
+            asked.extend(((rank, i), source, window, i) for i, source in enumerate(provider.sources(resident, user)))
+        elif registration.paged:
+            lists.append(provider(resident, user, window))
+        else:
+            lists.append(_cut(provider(resident, user), window))
+    present = _present(asked)
+    lists.extend(gather(window, source) for key, source, _w, _i in asked if key in present)
+    return sorted((entry for entries in lists for entry in entries), key=_order, reverse=True)
 
 
 def _merge_order(item: tuple[int, TimelineEntry]) -> tuple:

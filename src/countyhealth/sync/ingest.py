@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from countyhealth.accounts.roles import EDITS_RESIDENTS
 from countyhealth.audit import log as audit
+from countyhealth.core import bulk
 from countyhealth.core.errors import ActionError, NotVisible
 from countyhealth.publichealth import actions as publichealth
 from countyhealth.publichealth import rules
@@ -129,7 +130,7 @@ def apply_one(push: Push, item, pending: list) -> dict:
 def _write(push: Push) -> None:
     """The bulk-applied mutations' rows and every refusal's audit row, one INSERT each."""
     device, kinds = push.device, {i: push.items[i].kind for i, _ in push.applied}
-    Mutation.objects.bulk_create([
+    bulk.insert([
         Mutation(device=device, mutation_id=push.items[i].id, kind=kinds[i], client_id=o.client_id,
                  object_id=o.object_id, result=o.result) for i, o in push.applied])
     audit.record_changes(push.user, "sync.mutation_applied", [
@@ -276,7 +277,7 @@ class FollowUps:
     def _insert(self) -> None:
         if not self.planned:
             return
-        visits = FollowUpVisit.objects.bulk_create([v for _, _, v, _, _ in self.planned])
+        visits = bulk.insert([v for _, _, v, _, _ in self.planned])
         update_enrolments([t.enrolment for t in {id(t): t for _, _, _, t, _ in self.planned}.values()])
         audit.record_changes(self.push.user, "publichealth.followup_recorded", [
             (v, v.resident_id, {"class": v.follow_up_class, "next_action": v.next_action,
