@@ -1,7 +1,10 @@
-"""Demo maternal care: about as many pregnancies as a county of this size has in a year (birth rate ~8 ‰),
-registered by the village doctors through the same actions a doctor uses, with the antenatal visits most women
-attend, deliveries past term and their postpartum visits — so the due lists, referrals and the maternal card
-show a realistic mix. Deterministic for the seed. Few rows (~1 % of residents), so the actions' cost is fine."""
+"""Demo maternal care: 8 pregnancies per 1,000 residents registered by the village doctors through the same
+actions a doctor uses, with the LMPs spread over the last ~20 months — about 5 births per 1,000 a year, the rate
+of a rural county today — so that deliveries fall in every month of the past year (the maternal indicators count
+deliveries in the period) and some women are still pregnant. Most register, and have their first antenatal
+exam, at one visit before 13 weeks; they attend most later windows, deliver around term and get their postpartum
+visits, a few of them late — so the due lists, referrals, the maternal card and the 早孕建册率 / 产后访视率 show a
+realistic mix. Deterministic for the seed. Few rows (~1 % of residents), so the actions' cost is fine."""
 
 import random
 from datetime import date, timedelta
@@ -17,6 +20,9 @@ from .rules import antenatal_schedule, postpartum_schedule
 
 BIRTHS_PER_THOUSAND = 8
 ATTENDANCE = 0.85  # share of windows a woman attends
+LMP_DAYS_AGO = (40, 330 + 300)  # from "just registered" to delivered about ten months ago
+FIRST_EXAM_AT_REGISTRATION = 0.93  # 建册 and the first antenatal exam are one visit (§7 antenatal_1) for most
+LATE_POSTPARTUM = 0.12  # home visits that slip past the first week (some past the indicator's 28 days)
 
 
 def seed(*, seeder, seed: int, as_of: date) -> str:
@@ -33,16 +39,20 @@ def seed(*, seeder, seed: int, as_of: date) -> str:
     visits = delivered = 0
     for resident_id, org_id, parent_id in rng.sample(women, wanted):
         doctor = doctors.get(org_id) or doctors[parent_id]
-        lmp = as_of - timedelta(days=rng.randint(40, 330))
-        registered = lmp + timedelta(days=rng.randint(42, 100))
+        lmp = as_of - timedelta(days=rng.randint(*LMP_DAYS_AGO))
+        registered = lmp + timedelta(days=rng.randint(42, 96))  # ~9 in 10 before 13 weeks
         if registered > as_of:
             continue
         maternal.do_register_pregnancy(acting_user=doctor, resident_id=resident_id, lmp=lmp, registered_on=registered,
                                        gravidity=(g := rng.choice([1, 1, 2, 2, 3])), parity=rng.randint(0, g - 1))
         delivery = lmp + timedelta(days=rng.randint(266, 287))
-        for window in antenatal_schedule(lmp=lmp):
+        visited = set()
+        if rng.random() < FIRST_EXAM_AT_REGISTRATION and registered < delivery:
+            visits += _visit(doctor, resident_id, registered, rng, antenatal=True)
+            visited.add(registered)
+        for window in antenatal_schedule(lmp=lmp)[1:]:
             day = window.opens + timedelta(days=rng.randint(0, (window.closes - window.opens).days))
-            if registered <= day < min(as_of, delivery) and rng.random() < ATTENDANCE:
+            if registered < day < min(as_of, delivery) and day not in visited and rng.random() < ATTENDANCE:
                 visits += _visit(doctor, resident_id, day, rng, antenatal=True)
         if delivery >= as_of - timedelta(days=1):
             continue
@@ -55,7 +65,8 @@ def seed(*, seeder, seed: int, as_of: date) -> str:
                                     live_births=2 if rng.random() < 0.01 else 1)
         delivered += 1
         for window in postpartum_schedule(delivery, discharge):
-            day = window.opens + timedelta(days=rng.randint(0, 5))
+            late = window.code == "postpartum_home" and rng.random() < LATE_POSTPARTUM
+            day = window.opens + timedelta(days=rng.randint(8, 36) if late else rng.randint(0, 5))
             if day <= as_of and rng.random() < ATTENDANCE:
                 visits += _visit(doctor, resident_id, day, rng, antenatal=False)
     return f"maternal care: {wanted:,} pregnancies, {visits:,} visits, {delivered:,} deliveries"

@@ -19,6 +19,7 @@ from countyhealth.orgs.models import Organisation, Village
 
 from ..rules import Period, rate
 from ..rules.dates import add_months
+from . import maternal
 from . import members as m
 from .definitions import Indicator
 
@@ -74,9 +75,9 @@ def population_by_org(org_ids: Iterable[int] | None = None) -> dict[int, int]:
 def tally(indicators: Iterable[Indicator], period: Period, org_ids: Iterable[int] | None = None, *,
           population: dict[int, int] | None = None) -> ByOrg:
     """Numerator and denominator of each indicator per catchment organisation (`org_ids`: only those; None:
-    all). Every resident family is counted in one pass over the residents, each chronic family in one
-    statement, and the population (two queries, unless `population_by_org` was passed in) when a family
-    needs it."""
+    all). Every resident family is counted in one pass over the residents, each chronic family and the
+    deliveries (maternal indicators) in one statement each, and the population (two queries, unless
+    `population_by_org` was passed in) when a family needs it."""
     org_ids = None if org_ids is None else list(org_ids)
     families: dict[str, list[Indicator]] = {}
     for indicator in indicators:
@@ -89,6 +90,9 @@ def tally(indicators: Iterable[Indicator], period: Period, org_ids: Iterable[int
         for members in families.values():
             if members[0].family.unit == "enrolment":
                 _tally_chronic(members, period, org_ids, out)
+            elif members[0].family.unit == "pregnancy":
+                for org, codes in maternal.counts(members, [period], org_ids)[0].items():
+                    out[org].update({code: Tally(*pair) for code, pair in codes.items()})
     return dict(out)
 
 
@@ -196,11 +200,16 @@ def month_ends(period: Period) -> list[date]:
 def trend(indicator: Indicator, tree: OrgTree, period: Period) -> list[tuple[date, Tally]]:
     """The indicator for the tree's root, cumulative from 1 January of the period end's year to each month
     end, in one statement: a resident indicator as a pair of filtered counts per month in one pass over the
-    residents, a chronic one as per-month columns of `members.chronic_tally_sql`. The population is read
-    once: it has no period."""
+    residents, a chronic one as per-month columns of `members.chronic_tally_sql`, a maternal one as per-month
+    columns over the deliveries (`maternal.counts`). The population is read once: it has no period."""
     ids = scoped_ids(tree)
     periods = [Period(date(end.year, 1, 1), end) for end in month_ends(period)]
     family = indicator.family
+    if family.unit == "pregnancy":
+        with analytic_queries():
+            counts = maternal.counts([indicator], periods, ids)
+        return [(p.end, tree.at({org: {indicator.code: Tally(*c[indicator.code])} for org, c in by_org.items()})
+                 .get(indicator.code, Tally())) for p, by_org in zip(periods, counts, strict=True)]
     if family.unit != "resident":
         points = []
         with analytic_queries():

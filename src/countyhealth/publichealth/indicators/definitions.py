@@ -1,6 +1,6 @@
 """The 考核指标 as data (public-health-rules.md §8): code, name, the formula shown to users, its source, and
-the SQL that counts it (`members`). Maternal indicators (早孕建册率, 产后访视率) wait for the maternal
-records.
+the SQL that counts it (`members`; the maternal ones in `maternal`, whose unit is a delivery and whose
+denominator is live births).
 
 Every indicator belongs to a `Family` whose members are its denominator; indicators of one family are counted
 by one grouped query (`compute.tally`)."""
@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ..rules import Period, Programme
+from . import maternal
 from . import members as m
 
 PHS3 = _("National Basic Public Health Service Specification, 3rd edition (PHS3)")
@@ -21,6 +22,7 @@ PROJECT = _("Project-defined (no national formula)")
 GROUP_RECORDS = _("Health records")
 GROUP_CHRONIC = _("Chronic disease management")
 GROUP_KEY_POPULATIONS = _("Elderly and children")
+GROUP_MATERNAL = _("Maternal care")
 GROUP_CONTRACTS = _("Family-doctor contracts")
 
 POPULATION = m.Family("population", "resident", lambda period: m.living_here(), population=True)
@@ -31,11 +33,15 @@ ELDERLY = m.Family("elderly", "resident", m.elderly_target)
 CHILDREN = m.Family("children", "resident", m.children)
 BIRTHS = m.Family("births", "resident", m.live_births)
 ELDERLY_ON_DATE = m.Family("elderly_on_date", "resident", m.elderly_on)
+DELIVERIES = maternal.DELIVERIES
 
 RESIDENT_POPULATION = _("Resident population (常住人口): the configured population of each village, or where none "
                         "is configured the residents with active status")
 MANAGED = _("%(disease)s patients managed in the period: enrolled on any day of it; patients who died or moved "
             "out during the period are left out, patients lost to follow-up stay in")
+LIVE_BIRTHS = _("Live births of the deliveries recorded in the period (twins count 2). The national formula's "
+                "live births are read from the delivery records of maternal care, so births to women never "
+                "registered for maternal care are not counted (project decision, public-health-rules.md §8)")
 STANDARDISED = _("Patients with at least R face-to-face follow-ups (clinic or home) on different days in the "
                  "period%(fpg)s; R = 4, or for patients enrolled during the period the calendar quarters from "
                  "the enrolment quarter to the period end; phone follow-ups and the health check do not count")
@@ -109,6 +115,14 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("newborn_visit", _("Newborn home visit rate"),
               _("Newborns with a newborn home visit within 28 days of birth (project decision)"),
               _("Live births in the period"), PHS3, GROUP_KEY_POPULATIONS, BIRTHS, m.newborn_visited),
+    Indicator("early_registration", _("Early pregnancy registration rate"),
+              _("Women who delivered in the period and were registered and first examined before 13 weeks of "
+                "pregnancy (12 weeks 6 days at the latest)"),
+              LIVE_BIRTHS, PHS3, GROUP_MATERNAL, DELIVERIES, maternal.registered_early()),
+    Indicator("postpartum_visit", _("Postpartum visit rate"),
+              _("Women who delivered in the period with a postpartum visit within 28 days of discharge (of the "
+                "delivery when at home)"),
+              LIVE_BIRTHS, PHS3, GROUP_MATERNAL, DELIVERIES, maternal.visited_after_delivery()),
     Indicator("contract_coverage", _("Family-doctor contract coverage"),
               _("Residents with a family-doctor contract in force at the period end"), RESIDENT_POPULATION,
               PROJECT, GROUP_CONTRACTS, POPULATION, m.contracted),

@@ -49,8 +49,9 @@ NEWBORN_SLOT = "newborn_home"
 
 @dataclass(frozen=True)
 class Family:
-    """Denominator members of one or more indicators. `unit` is the row counted: a resident or an enrolment
-    (`resident_path` leads from the row to its resident). Resident families are a condition (`where`) on the
+    """Denominator members of one or more indicators. `unit` is the row counted: a resident, an enrolment or
+    a pregnancy (`resident_path` leads from the row to its resident; `weight`, when set, is the column whose sum
+    is the denominator instead of the number of rows: live births for the maternal indicators). Resident families are a condition (`where`) on the
     listed residents, so `compute.tally` counts all of them in one pass over the residents; enrolment families
     bring the per-row SQL values their numerators read (`aliases`) and a grouped form of the same counts
     (`chronic_tally_sql`). `population` families take their denominator from the configured resident
@@ -62,6 +63,7 @@ class Family:
     enrolments: Callable[[Period], QuerySet] | None = None
     aliases: Callable[[Period], dict] = field(default=lambda period: {})
     population: bool = False
+    weight: str = ""
     programme: Programme | None = None
     rules: RuleSet = CURRENT_RULES
 

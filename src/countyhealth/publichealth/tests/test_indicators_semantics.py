@@ -22,7 +22,7 @@ from countyhealth.orgs.tests.factories import OrganisationFactory, VillageFactor
 from countyhealth.publichealth import rules
 from countyhealth.publichealth.indicators import compute, members
 from countyhealth.publichealth.indicators.definitions import BY_CODE, INDICATORS
-from countyhealth.publichealth.models import ChildVisit, Enrolment, FollowUpVisit
+from countyhealth.publichealth.models import ChildVisit, Enrolment, FollowUpVisit, MaternalVisit, Pregnancy
 from countyhealth.publichealth.rules import Period, Programme
 from countyhealth.records.models import AnnualHealthCheck, PersonalInfo
 from countyhealth.residents.models import Resident
@@ -139,7 +139,53 @@ def random_county(county, make_user):
     AnnualHealthCheck.objects.bulk_create(checks)
     ChildVisit.objects.bulk_create(child_visits)
     FollowUpVisit.objects.bulk_create(visits)
+    _pregnancies(residents, doctor)
     return SimpleNamespace(county=county, township_c=township_c, clinic_c1=clinic_c1, doctor=doctor)
+
+
+def _pregnancies(residents, doctor):
+    """Deliveries spread over 2025–2026 around the maternal indicators' edges: registration and first exam
+    either side of 12w6d, corrected EDDs, home births, twins and stillbirths, postpartum visits before discharge
+    and on days 27–29 after it. Its own random stream, so the rows above stay as they were."""
+    rng = random.Random(20261124)
+    visits = []
+    for r in residents:
+        if r.sex != "2" or not date(1976, 1, 1) <= r.birth_date <= date(2006, 1, 1) or rng.random() < 0.2:
+            continue
+        lmp = _day(rng, date(2024, 6, 1), date(2026, 3, 31))
+        edd = lmp + timedelta(days=280 + (rng.randint(-9, 9) if rng.random() < 0.2 else 0))
+        registered = lmp + timedelta(days=rng.choice([60, 85, 89, 90, 91, 92, 105]))
+        enrolment = enrol(r, Programme.MATERNAL, registered)
+        pregnancy = Pregnancy(resident=r, enrolment=enrolment, lmp=lmp, edd=edd, registered_on=registered,
+                              edd_corrected=edd != lmp + timedelta(days=280), registered_by=doctor)
+        if rng.random() < 0.9:
+            pregnancy.delivery_date = lmp + timedelta(days=rng.randint(259, 294))
+            pregnancy.delivery_place = "home" if rng.random() < 0.15 else "hospital"
+            if pregnancy.delivery_place == "hospital":
+                pregnancy.discharge_date = pregnancy.delivery_date + timedelta(days=rng.randint(0, 6))
+            pregnancy.live_births = rng.choice([1, 1, 1, 1, 1, 1, 2, 0])
+        pregnancy.save()
+
+        def visit(code, day, pregnancy=pregnancy, enrolment=enrolment):
+            ga = 280 - (pregnancy.edd - day).days if code.startswith("antenatal") else None
+            visits.append(MaternalVisit(resident_id=pregnancy.resident_id, pregnancy=pregnancy, code=code,
+                                        visit_date=day, ga_days=ga, organisation_id=enrolment.catchment_org_id,
+                                        doctor=doctor, next_action="routine"))
+
+        if rng.random() < 0.9:
+            first = registered + timedelta(days=rng.choice([0, 0, 0, 1, 2, 10]))
+            visit("antenatal_1" if 280 - (edd - first).days <= 90 else "antenatal_2", first)
+            for days in rng.sample([130, 160, 210, 265], rng.randint(0, 4)):
+                if lmp + timedelta(days=days) < (pregnancy.delivery_date or date(2027, 1, 1)):
+                    visit("antenatal_extra", lmp + timedelta(days=days))
+        if pregnancy.delivery_date:
+            start = pregnancy.discharge_date or pregnancy.delivery_date
+            for days in sorted(set(rng.sample([-2, 0, 3, 7, 27, 28, 29, 40], rng.randint(0, 2)))):
+                if start + timedelta(days=days) >= pregnancy.delivery_date:
+                    visit("postpartum_home", start + timedelta(days=days))
+            if rng.random() < 0.5:
+                visit("postpartum_42d", pregnancy.delivery_date + timedelta(days=45))
+    MaternalVisit.objects.bulk_create(visits)
 
 
 # --- the reference: rules applied to each person ---------------------------------------------------------
@@ -220,6 +266,24 @@ def reference(period: Period) -> dict[int, dict[str, compute.Tally]]:
         for code in ("record_coverage", "e_record_coverage", "contract_coverage"):
             out[org][code][1] = n
 
+    maternal_visits = defaultdict(list)
+    for v in MaternalVisit.objects.all():
+        maternal_visits[v.pregnancy_id].append(v)
+    for p in Pregnancy.objects.select_related("enrolment"):
+        if p.delivery_date is None or p.delivery_date not in period:
+            continue
+        antenatal = [v.visit_date for v in maternal_visits[p.pk] if v.code.startswith("antenatal")]
+        postpartum = [v.visit_date for v in maternal_visits[p.pk] if v.code.startswith("postpartum")]
+        org = p.enrolment.catchment_org_id
+        for code, counted in (
+            ("early_registration", rules.counts_for_early_registration(
+                registered_on=p.registered_on, first_exam_on=min(antenatal, default=None), lmp=p.lmp, edd=p.edd)),
+            ("postpartum_visit", rules.counts_for_postpartum_visit(p.delivery_date, postpartum,
+                                                                   discharge_date=p.discharge_date)),
+        ):
+            out[org][code][0] += counted
+            out[org][code][1] += p.live_births  # §8: women ÷ live births, twins count 2
+
     visits = defaultdict(list)
     for v in FollowUpVisit.objects.all():
         visits[v.enrolment_id].append(rules.FollowUpRecord(v.visit_date, rules.VisitMode(v.mode), v.sbp, v.dbp,
@@ -265,13 +329,16 @@ def test_random_county_hits_the_edges(random_county):
     period = PERIODS[0]
     sql = compute.OrgTree(random_county.county.hospital).at(compute.tally(INDICATORS, period))
     for code in ("htn_standardised_mgmt", "htn_control", "dm_standardised_mgmt", "dm_control", "record_use",
-                 "child_mgmt", "contract_coverage"):
+                 "child_mgmt", "contract_coverage", "early_registration", "postpartum_visit"):
         assert 0 < sql[code].numerator < sql[code].denominator, code
     ended = Enrolment.objects.filter(status="ended", ended_on__gte=period.start, ended_on__lte=period.end)
     assert ended.filter(end_reason="dead").exists() and ended.filter(end_reason="moved_out").exists()
     assert Enrolment.objects.filter(status="lost").exists()
     assert Enrolment.objects.filter(enrolled_on__gt=period.start, enrolled_on__lte=period.end).exists()
     assert FollowUpVisit.objects.filter(mode="phone", visit_date__gte=period.start).exists()
+    delivered = Pregnancy.objects.filter(delivery_date__gte=period.start, delivery_date__lte=period.end)
+    assert delivered.filter(live_births=2).exists() and delivered.filter(delivery_place="home").exists()
+    assert Pregnancy.objects.filter(edd_corrected=True).exists()
 
 
 def test_members_list_agrees_with_the_counts(random_county):
@@ -282,7 +349,9 @@ def test_members_list_agrees_with_the_counts(random_county):
         rows = list(compute.members_of(indicator, period, [clinic.pk]))
         t = by_org.get(clinic.pk, {}).get(indicator.code, compute.Tally())
         assert sum(r.in_numerator for r in rows) == t.numerator, indicator.code
-        if not indicator.family.population:
+        if indicator.family.weight:  # maternal: women listed, live births counted
+            assert sum(getattr(r, indicator.family.weight) for r in rows) == t.denominator, indicator.code
+        elif not indicator.family.population:
             assert len(rows) == t.denominator, indicator.code
         missing = compute.members_of(indicator, period, [clinic.pk], which="missing")
         assert {r.pk for r in missing} == {r.pk for r in rows if not r.in_numerator}, indicator.code
