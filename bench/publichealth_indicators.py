@@ -8,8 +8,9 @@
 A throwaway PostgreSQL cluster (tests/support/pg.py) gets the demo county (`countyhealth.demo.seed`, written
 with COPY) and programme histories generated here: hypertension for ~25 % of adults ≥ 35, type 2 diabetes for
 ~10 %, ~4 follow-ups per enrolled resident per year over 3 years (about 10 % by phone), some patients lost,
-dead or moved out, yearly health checks for most of the elderly, child-health visits and family-doctor
-contracts. All of it goes in with COPY. Then, after ANALYZE:
+dead or moved out, yearly health checks for most of the elderly, child-health visits, family-doctor
+contracts and maternal care (about 8 pregnancies per 1,000 residents a year over two years, with their
+registration, antenatal and postpartum visits and deliveries). All of it goes in with COPY. Then, after ANALYZE:
 
 * county indicators — `compute.tally` for all indicators, year to date, whole county, rolled up the tree
   (what the dashboard's cards and bar chart cost), next to the very same SQL statements run raw (the ORM's
@@ -86,7 +87,13 @@ class Programmes:
         from countyhealth.accounts.roles import Role
         from countyhealth.familydoctor.models import Contract, FamilyDoctorTeam
         from countyhealth.orgs.models import Organisation, OrgType
-        from countyhealth.publichealth.models import ChildVisit, Enrolment, FollowUpVisit
+        from countyhealth.publichealth.models import (
+            ChildVisit,
+            Enrolment,
+            FollowUpVisit,
+            MaternalVisit,
+            Pregnancy,
+        )
         from countyhealth.records.models import AnnualHealthCheck
         from countyhealth.residents.rules import age_on
 
@@ -102,10 +109,10 @@ class Programmes:
         start = date(AS_OF.year - HISTORY_YEARS, AS_OF.month, AS_OF.day) + timedelta(days=1)
 
         with connection.cursor() as cursor:
-            cursor.execute("SELECT id, birth_date, catchment_org_id, name FROM residents_resident "
+            cursor.execute("SELECT id, birth_date, catchment_org_id, name, sex FROM residents_resident "
                            "WHERE is_active AND status = 'active' ORDER BY id")
             residents = cursor.fetchall()
-        batch = {"enrolments": [], "visits": [], "checks": [], "child": [], "contracts": []}
+        batch = {"enrolments": [], "visits": [], "checks": [], "child": [], "contracts": [], "maternal": []}
 
         def flush(final=False):
             if len(batch["enrolments"]) < 20000 and not final:
@@ -119,12 +126,23 @@ class Programmes:
                     (child if "slot" in v else visits).append(v)
             self.write(FollowUpVisit, visits)
             self.write(ChildVisit, child)
+            maternal = batch["maternal"]
+            enrolment_ids = self.write(Enrolment, [e for e, _, _ in maternal])
+            for pk, (_, pregnancy, _) in zip(enrolment_ids, maternal, strict=True):
+                pregnancy["enrolment_id"] = pk
+            pregnancy_ids = self.write(Pregnancy, [p for _, p, _ in maternal])
+            maternal_visits = []
+            for pk, (_, _, pending) in zip(pregnancy_ids, maternal, strict=True):
+                for v in pending:
+                    v["pregnancy_id"] = pk
+                    maternal_visits.append(v)
+            self.write(MaternalVisit, maternal_visits)
             self.write(AnnualHealthCheck, batch["checks"])
             self.write(Contract, batch["contracts"])
             for key in batch:
                 batch[key] = []
 
-        for rid, birth, org, name in residents:
+        for rid, birth, org, name, sex in residents:
             age = age_on(birth, AS_OF)
             doctor = doctors.get(org, any_doctor)
             township = parent.get(org)
@@ -150,6 +168,8 @@ class Programmes:
                 enrolment = {"resident_id": rid, "programme": "child", "enrolled_on": birth,
                              "catchment_org_id": org, "status": "active"}
                 batch["enrolments"].append((enrolment, visits))
+            if sex == "2" and 20 <= age < 40 and rng.random() < 0.12:  # ~16 per 1,000 residents in 2 years
+                batch["maternal"].append(self._pregnancy(rid, org, doctor))
             if age >= 35:
                 for programme, share in (("hypertension", 0.25), ("diabetes", 0.10)):
                     if rng.random() < share:
@@ -157,6 +177,40 @@ class Programmes:
             flush()
         flush(final=True)
         self.sink.finish()
+
+    def _pregnancy(self, rid, org, doctor):
+        """A pregnancy with its LMP in the last ~2 years: registration (9 in 10 before 13 weeks) with the first
+        exam, later antenatal visits, and if delivered by AS_OF the delivery and the postpartum visits."""
+        rng = self.rng
+        lmp = AS_OF - timedelta(days=rng.randint(100, 730))
+        edd = lmp + timedelta(days=280)
+        registered = lmp + timedelta(days=rng.randint(42, 96))
+        delivery = lmp + timedelta(days=rng.randint(266, 287))
+        delivered = delivery < AS_OF - timedelta(days=7)
+        base = {"resident_id": rid, "organisation_id": org, "doctor_id": doctor, "next_action": "routine"}
+        visits = [{**base, "code": "antenatal_1" if (registered - lmp).days <= 90 else "antenatal_extra",
+                   "visit_date": registered, "ga_days": (registered - lmp).days}]
+        for code, days in (("antenatal_2", 126), ("antenatal_3", 161), ("antenatal_4", 220), ("antenatal_5", 262)):
+            day = lmp + timedelta(days=days + rng.randint(0, 6))
+            if day < min(delivery, AS_OF) and rng.random() < 0.85:
+                visits.append({**base, "code": code, "visit_date": day, "ga_days": days})
+        pregnancy = {"resident_id": rid, "lmp": lmp, "edd": edd, "registered_on": registered,
+                     "registered_by_id": doctor, "gravidity": 1, "parity": 0}
+        status, ended_on, end_reason = "active", None, ""
+        if delivered:
+            discharge = delivery + timedelta(days=rng.randint(2, 5))
+            pregnancy.update(delivery_date=delivery, discharge_date=discharge, delivery_place="hospital",
+                             live_births=2 if rng.random() < 0.01 else 1)
+            if rng.random() < 0.85:
+                visits.append({**base, "code": "postpartum_home",
+                               "visit_date": discharge + timedelta(days=rng.choice([1, 3, 5, 9, 30]))})
+            check = delivery + timedelta(days=rng.randint(42, 50))
+            if check <= AS_OF and rng.random() < 0.8:
+                visits.append({**base, "code": "postpartum_42d", "visit_date": check})
+                status, ended_on, end_reason = "ended", check, "completed"
+        enrolment = {"resident_id": rid, "programme": "maternal", "enrolled_on": registered, "catchment_org_id": org,
+                     "status": status, "ended_on": ended_on, "end_reason": end_reason}
+        return enrolment, pregnancy, visits
 
     def _chronic(self, rid, birth, org, doctor, programme, start):
         rng = self.rng
@@ -262,10 +316,16 @@ def main() -> None:
             print(f"  {generated:.0f} s; seeded, not timed (--seed-only)", file=sys.stderr)
             return
         from countyhealth.familydoctor.models import Contract
-        from countyhealth.publichealth.models import ChildVisit, Enrolment, FollowUpVisit
+        from countyhealth.publichealth.models import (
+            ChildVisit,
+            Enrolment,
+            FollowUpVisit,
+            MaternalVisit,
+            Pregnancy,
+        )
         from countyhealth.records.models import AnnualHealthCheck
 
-        counted = (Enrolment, FollowUpVisit, AnnualHealthCheck, ChildVisit, Contract)
+        counted = (Enrolment, FollowUpVisit, AnnualHealthCheck, ChildVisit, Contract, Pregnancy, MaternalVisit)
         print(f"  {generated:.0f} s; timing…", file=sys.stderr, flush=True)
 
         period = Period(date(AS_OF.year, 1, 1), AS_OF)
