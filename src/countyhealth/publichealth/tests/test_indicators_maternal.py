@@ -5,15 +5,17 @@ postpartum visit on day 28 after discharge counts, day 29 does not), live births
 
 import datetime as dt
 import json
+from dataclasses import replace
 
 import pytest
 from django.urls import reverse
 
 from countyhealth.publichealth import maternal
 from countyhealth.publichealth.indicators import compute, snapshots
+from countyhealth.publichealth.indicators import maternal as maternal_sql
 from countyhealth.publichealth.indicators.definitions import BY_CODE
 from countyhealth.publichealth.models import IndicatorSnapshot, Pregnancy
-from countyhealth.publichealth.rules import Period
+from countyhealth.publichealth.rules import CURRENT_RULES, Period
 
 D = dt.timedelta
 LMP = dt.date(2026, 1, 1)  # appendix #22: GA 12w6d on 2026-04-01, 13w0d on 2026-04-02
@@ -62,6 +64,15 @@ def test_early_registration_needs_registration_and_first_exam_by_12w6d(county, u
                            registered=registered, first_exam=first_exam)
     assert _in_numerator("early_registration", pregnancy, county.clinic_a1) is counted
     assert _counted(county.clinic_a1)["early_registration"] == compute.Tally(int(counted), 1)
+
+
+def test_the_cut_off_is_the_rule_sets(county, users, make_resident):
+    """Some provinces count 建册 up to 13w6d (§7: the cut-off is data): 13w0d counts under such a rule set."""
+    pregnancy = _pregnancy(users.village_doctor_a1, _woman(make_resident, county.village_a1, 0),
+                           registered=dt.date(2026, 4, 2), first_exam=dt.date(2026, 4, 2))
+    provincial = maternal_sql.registered_early(replace(CURRENT_RULES, antenatal_1_max_ga_days=97))
+    assert Pregnancy.objects.filter(provincial(YEAR)).get() == pregnancy
+    assert not Pregnancy.objects.filter(maternal_sql.registered_early()(YEAR)).exists()
 
 
 def test_a_corrected_edd_moves_the_13_week_line(county, users, make_resident):
