@@ -1,6 +1,8 @@
 """Lab results shared across the consortium: orders, reports and results per resident, the HL7 messages they
 came in, critical-value alerts with their history, and result recognition rules and decisions."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -213,6 +215,11 @@ class LabResult(models.Model):
 
     @property
     def display_value(self) -> str:
+        """The value without the column's padding zeros; one converted from another unit keeps the decimals it was
+        rounded to (rules.normalise): 126 mg/dL glucose shows 7.0 mmol/L, not 7."""
+        accepted = self.test.unit_for(self.reported_unit)
+        if accepted is not None and (accepted.factor != 1 or accepted.offset != 0):
+            return f"{self.value.quantize(Decimal(1).scaleb(-self.test.decimals)):f}"
         return f"{self.value.normalize():f}"
 
 

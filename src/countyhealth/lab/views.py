@@ -25,6 +25,9 @@ def _resident(request, pk) -> Resident:
 
 
 def _errors_to_form(form, error: ActionError) -> None:
+    # A refusal that lists row errors ("Nothing was saved: correct the rows below…") heads them.
+    if error.fields and all(str(error.message) != str(m) for msgs in error.fields.values() for m in msgs):
+        form.add_error(None, str(error.message))
     for name, msgs in error.fields.items():
         for msg in msgs:
             form.add_error(name if name in form.fields else None, str(msg))

@@ -138,3 +138,12 @@ def test_report_pdf_is_a_pdf_with_the_results(client, users, patient):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert body.startswith(b"%PDF") and len(body) > 1500
     assert AccessLog.objects.filter(what="lab.report_pdf", resident_id=patient.pk).exists()
+
+
+def test_a_converted_value_shows_the_decimals_it_was_rounded_to(users, patient):
+    report = entry.do_enter_results(acting_user=users.township_doctor_a, resident_id=patient.pk,
+                                    specimen_at=timezone.now(), rows=[("GLU", "126", "mg/dL"), ("K", "4.2", ""),
+                                                                      ("CREA", "1.2", "mg/dL"), ("NA", "140", "")])
+    shown = {r.test_code: (r.display_value, r.unit) for r in report.results.all()}
+    assert shown == {"glucose": ("7.0", "mmol/L"), "potassium": ("4.2", "mmol/L"), "creatinine": ("106", "µmol/L"),
+                     "sodium": ("140", "mmol/L")}
