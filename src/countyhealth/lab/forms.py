@@ -33,10 +33,18 @@ class ResultEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         tests = [("", "—"), *catalogue.choices()]
         for n in range(1, ENTRY_ROWS + 1):
-            self.fields[f"test_{n}"] = forms.ChoiceField(label=_("Test"), choices=tests, required=False)
-            self.fields[f"value_{n}"] = forms.CharField(label=_("Value"), max_length=40, required=False)
+            # Rendered in a table without <label>s: aria-label names each cell's control, the placeholders
+            # stand in for the column headings hidden on a phone.
+            self.fields[f"test_{n}"] = forms.ChoiceField(label=_("Test"), choices=tests, required=False,
+                                                         widget=forms.Select(attrs={"aria-label": _("Test")}))
+            self.fields[f"value_{n}"] = forms.CharField(label=_("Value"), max_length=40, required=False,
+                                                        widget=forms.TextInput(attrs={
+                                                            "placeholder": _("Value"), "aria-label": _("Value"),
+                                                            "inputmode": "decimal"}))
             self.fields[f"unit_{n}"] = forms.CharField(label=_("Unit"), max_length=20, required=False,
-                                                       help_text=_("Blank: the test's usual unit"))
+                                                       help_text=_("Blank: the test's usual unit"),
+                                                       widget=forms.TextInput(attrs={
+                                                           "placeholder": _("Usual unit"), "aria-label": _("Unit")}))
 
     def row_fields(self):
         return [(self[f"test_{n}"], self[f"value_{n}"], self[f"unit_{n}"]) for n in range(1, ENTRY_ROWS + 1)]

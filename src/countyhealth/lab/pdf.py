@@ -32,7 +32,7 @@ def report_pdf(report, results) -> io.BytesIO:
     resident = report.resident
     doctor = report.ordering_doctor
     facts = [
-        [_("Name"), resident.name, _("Report number"), report.report_number or str(report.pk)],
+        [_("Patient"), resident.name, _("Report number"), report.report_number or str(report.pk)],
         [_("Ordering institution"), report.ordering_org.name + (f" · {doctor.full_name or doctor.username}" if doctor else ""),
          _("Quality control"), report.get_qc_status_display()],
         [_("Specimen collected"), _when(report.specimen_at), _("Reported"), _when(report.reported_at)],

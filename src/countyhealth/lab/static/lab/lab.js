@@ -35,10 +35,10 @@
       tooltip: { trigger: "axis" },
       legend: {},
       xAxis: { type: "category", data: recognition.months },
-      yAxis: [{ type: "value" }, { type: "value", name: "¥" }],
+      yAxis: [{ type: "value", minInterval: 1 }, { type: "value", name: "¥" }],
       series: [
         { name: target.getAttribute("aria-label"), type: "bar", data: recognition.recognised },
-        { name: "¥", type: "line", yAxisIndex: 1, data: recognition.saved },
+        { name: target.dataset.savedLabel, type: "line", yAxisIndex: 1, data: recognition.saved },
       ],
     });
   }
