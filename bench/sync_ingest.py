@@ -13,9 +13,13 @@ gathered into one village doctor's clinic. Then:
 * ingest — hypertension and diabetes follow-ups queued on the phone (a round a week over the village's
   chronic patients), pushed as `POST /api/sync/push` batches of 200: one transaction per push, follow-ups
   validated and classified by the publichealth rules and written in bulk (`sync/ingest.py`: visits, enrolment
-  updates, audit rows, change log, mutation rows); referrals through `do_record_followup` one by one. Then the
-  same batches replayed (answered from the stored results). Baseline: the same number of follow-up rows
+  updates, audit rows, change log, mutation rows), then a referral for each visit the rules refer. The same
+  with routine follow-ups only (every visit at target), which isolates the referrals' share. Then the first
+  queue's batches replayed (answered from the stored results). Baseline: the same number of follow-up rows
   written with one bulk_create. `--profile` prints cProfile's top costs of one extra push of the queue.
+* ingest at once — `--phones` doctors of other villages push their own queues at the same moment, each from
+  its own process (the server runs as many gunicorn workers as cores, `bin/demo`): the server's throughput
+  when several phones come back online together, wall time from the first push to the last answer.
 """
 
 import argparse
@@ -33,8 +37,9 @@ from bench._support import machine, run_on_chosen_database  # noqa: E402
 VILLAGE_SIZE = 2000
 
 
-def gather_village():
-    """Move residents into the largest clinic's first village until it holds VILLAGE_SIZE."""
+def gather_villages(count: int):
+    """Move residents into the `count` largest clinics until each holds VILLAGE_SIZE; one village doctor of
+    each, with the clinic's id."""
     from django.db.models import Count
 
     from countyhealth.accounts.models import User
@@ -43,18 +48,21 @@ def gather_village():
     from countyhealth.publichealth.models import Enrolment
     from countyhealth.residents.models import Resident
 
-    top = (Resident.objects.filter(is_active=True).values("catchment_org_id").annotate(n=Count("id"))
-           .order_by("-n").first())
-    clinic_id = top["catchment_org_id"]
-    village = Village.objects.filter(clinic_id=clinic_id).order_by("pk").first()
-    missing = VILLAGE_SIZE - Resident.objects.filter(catchment_org_id=clinic_id, is_active=True).count()
-    if missing > 0:
-        movers = list(Resident.objects.exclude(catchment_org_id=clinic_id).filter(is_active=True)
-                      .values_list("pk", flat=True)[:missing])
-        Resident.objects.filter(pk__in=movers).update(catchment_org_id=clinic_id, village=village)
-        Enrolment.objects.filter(resident_id__in=movers).update(catchment_org_id=clinic_id)
-    doctor = User.objects.filter(role=Role.VILLAGE_DOCTOR, organisation_id=clinic_id).first()
-    return doctor, clinic_id
+    clinics = [row["catchment_org_id"] for row in Resident.objects.filter(is_active=True)
+               .values("catchment_org_id").annotate(n=Count("id")).order_by("-n")[:count]]
+    doctors = []
+    for clinic_id in clinics:
+        village = Village.objects.filter(clinic_id=clinic_id).order_by("pk").first()
+        missing = VILLAGE_SIZE - Resident.objects.filter(catchment_org_id=clinic_id, is_active=True).count()
+        if missing > 0:
+            movers = list(Resident.objects.exclude(catchment_org_id__in=clinics).filter(is_active=True)
+                          .values_list("pk", flat=True)[:missing])
+            if len(movers) < missing:
+                raise SystemExit(f"not enough residents for {count} villages of {VILLAGE_SIZE}; raise --residents")
+            Resident.objects.filter(pk__in=movers).update(catchment_org_id=clinic_id, village=village)
+            Enrolment.objects.filter(resident_id__in=movers).update(catchment_org_id=clinic_id)
+        doctors.append((User.objects.filter(role=Role.VILLAGE_DOCTOR, organisation_id=clinic_id).first(), clinic_id))
+    return doctors
 
 
 def load() -> str:
@@ -86,7 +94,7 @@ def raw_read(clinic_id):
     return time.perf_counter() - started, len(rows)
 
 
-def followup_mutations(doctor, count):
+def followup_mutations(doctor, count, uncontrolled_every=9):
     """A queue of routine follow-ups: every chronic patient of the village in turn, a round a week (the last
     round today), blood pressure mostly controlled and one visit in nine above target, as a village doctor's
     days go; the rules refer a patient after two uncontrolled visits in a row."""
@@ -107,7 +115,7 @@ def followup_mutations(doctor, count):
     for i in range(count):
         resident, programme, enrolled_on = people[i % len(people)]
         day = max(today - timedelta(weeks=rounds - 1 - i // len(people)), enrolled_on)
-        high = i % 9 == 0
+        high = bool(uncontrolled_every) and i % uncontrolled_every == 0
         data = {"visit_date": day.isoformat(), "mode": "home", "sbp": 150 if high else 112 + i % 25,
                 "dbp": 95 if high else 70 + i % 15}
         if programme == "diabetes":
@@ -125,6 +133,39 @@ def push_all(client, token, mutations, batch=200):
         for r in response.json()["results"]:
             statuses[r["status"]] = statuses.get(r["status"], 0) + 1
     return time.perf_counter() - started, statuses
+
+
+def pushed_at_once(queues) -> tuple[float, dict]:
+    """Each (token, queue) pushed by its own forked process, started together; the wall time from the first
+    start to the last finish, and the answers' statuses."""
+    import multiprocessing
+
+    from django.db import connections
+    from django.test import Client
+
+    connections.close_all()  # each process opens its own connection
+    context = multiprocessing.get_context("fork")
+    start, results = context.Barrier(len(queues)), context.Queue()
+
+    def phone(token, queue):
+        client = Client()
+        client.get("/api/sync/rules")
+        start.wait()
+        began = time.time()
+        _seconds, statuses = push_all(client, token, queue)
+        results.put((began, time.time(), statuses))
+
+    processes = [context.Process(target=phone, args=item) for item in queues]
+    for process in processes:
+        process.start()
+    answers = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
+    statuses = {}
+    for _began, _ended, counts in answers:
+        for status, n in counts.items():
+            statuses[status] = statuses.get(status, 0) + n
+    return max(a[1] for a in answers) - min(a[0] for a in answers), statuses
 
 
 def bulk_baseline(count):
@@ -158,7 +199,9 @@ def profiled(fn, top=30) -> None:
 
 def run(args, engine: str) -> None:
     from django.conf import settings
+    from django.db import connection
     from django.test import Client
+    from django.urls import reverse
 
     from countyhealth.demo.seed import seed_county
     from countyhealth.referrals.models import Referral
@@ -166,11 +209,17 @@ def run(args, engine: str) -> None:
 
     print(f"seeding {args.residents:,} residents with programmes…", file=sys.stderr, flush=True)
     seed_county(residents=args.residents, seed=1, programmes=True)
-    doctor, clinic_id = gather_village()
+    (doctor, clinic_id), *others = gather_villages(1 + args.phones)
+    if engine == "PostgreSQL":  # planner statistics, as autovacuum keeps them on a live database
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     _device, token = actions.do_register_device(acting_user=doctor, name="bench")
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # Django's test client's host name
     client = Client()
-    client.get("/api/sync/rules")  # warm up: the first request imports every app's URLs and API (seconds)
+    # Warm up as a running server is: the first request imports every app's URLs and API, and the first
+    # reverse() builds the URL tables (seconds, once per process).
+    client.get("/api/sync/rules")
+    reverse("records:record-detail", args=[1])
     print(f"sync bench · {engine} · {machine()}")
     seconds, residents, pages, size = first_download(client, token)
     raw_seconds, raw_rows = raw_read(clinic_id)
@@ -186,9 +235,27 @@ def run(args, engine: str) -> None:
     referred = Referral.objects.filter(source__startswith="publichealth.followupvisit:").count() - referred
     print(f"  ingest: {len(mutations):,} follow-up mutations ({people} enrolments) in {seconds:.2f} s: "
           f"{len(mutations) / seconds:,.0f} mutations/s (target ≥ 2,000) {statuses}, {referred} referred "
-          f"(those go through the action one by one) · load {load()}")
+          f"(each referral: its summary, notifications and access grant, ~20 queries) · load {load()}")
+    replay = mutations
+    mutations, _people = followup_mutations(doctor, args.mutations, uncontrolled_every=0)
+    referred = Referral.objects.filter(source__startswith="publichealth.followupvisit:").count()
+    seconds, statuses = push_all(client, token, mutations)
+    referred = Referral.objects.filter(source__startswith="publichealth.followupvisit:").count() - referred
+    print(f"  ingest of routine follow-ups only (every visit at target: {referred} referred): {len(mutations) / seconds:,.0f} "
+          f"mutations/s {statuses} · load {load()}")
+    mutations = replay
     seconds, statuses = push_all(client, token, mutations)
     print(f"  replay of the same mutations: {len(mutations) / seconds:,.0f} mutations/s {statuses} · load {load()}")
+    if args.phones > 1:
+        queues = []
+        for other, _clinic in others:
+            _device, other_token = actions.do_register_device(acting_user=other, name="bench")
+            queues.append((other_token, followup_mutations(other, args.mutations)[0]))
+        seconds, statuses = pushed_at_once(queues)
+        total = sum(len(queue) for _token, queue in queues)
+        print(f"  ingest, {args.phones} phones of other villages pushing at once (one server process each, as "
+              f"gunicorn's workers): {total:,} mutations in {seconds:.2f} s: {total / seconds:,.0f} mutations/s "
+              f"{statuses} · load {load()}")
     bulk = bulk_baseline(len(mutations))
     print(f"  baseline bulk_create of {len(mutations):,} follow-up rows: {len(mutations) / bulk:,.0f} rows/s · load {load()}")
 
@@ -196,7 +263,8 @@ def run(args, engine: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mutations", type=int, default=2000)
-    parser.add_argument("--residents", type=int, default=5000)
+    parser.add_argument("--residents", type=int, default=7000)
+    parser.add_argument("--phones", type=int, default=2, help="phones pushing at once in the concurrent phase")
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--profile", action="store_true", help="profile one extra push of the queue first")
     args = parser.parse_args()

@@ -263,7 +263,7 @@ def do_record_followup(*, acting_user, resident_id: int, programme: str, data: d
     visit = followup_row(enrolment, facts, decision, data, acting_user, client_uuid)
     visit.save()
     if decision.next_action.is_referral:
-        visit.referral = _refer(acting_user, enrolment, visit, decision)
+        visit.referral = refer_followup(acting_user, enrolment, visit, decision)
         visit.save(update_fields=["referral"])
     advance_enrolment(enrolment, visit, facts, decision)
     enrolment.save(update_fields=["last_visit_date", "last_class", "next_due", "next_due_label", "status",
@@ -311,7 +311,9 @@ def stored_reasons(decision: rules.FollowUpDecision) -> list[dict]:
             + [{"code": r.code, "label": r.label, "kind": "advisory"} for r in decision.advisories])
 
 
-def _refer(acting_user, enrolment: Enrolment, visit: FollowUpVisit, decision) -> Referral:
+def refer_followup(acting_user, enrolment: Enrolment, visit: FollowUpVisit, decision) -> Referral:
+    """The referral to the county hospital a saved follow-up's decision asks for (the phone's batch push
+    calls it for the visits it wrote in bulk)."""
     emergency = decision.next_action == NextAction.EMERGENCY_REFERRAL
     return referrals.create_referral(
         acting_user=acting_user, resident=enrolment.resident, to_org=referrals.county_hospital(),

@@ -6,11 +6,11 @@
   mutation, never half of it.
 * Follow-ups — the bulk of a day's work — are validated and classified first, all in memory, with the
   residents, enrolments, earlier visits and saved client ids read in one query each; then the accepted ones are
-  written with one INSERT per table (visits, enrolment updates, audit rows, mutation rows, change log). A refused
-  follow-up writes nothing. A follow-up the rules send to a referral, or one dated on or before a visit this
-  batch cannot see in memory, goes through `publichealth.do_record_followup` in its own savepoint after the
-  bulk write, with the later follow-ups of the same enrolment, so each is classified against its true
-  previous visit.
+  written with one statement per table (visits, enrolment updates, audit rows, mutation rows, change log). A
+  refused follow-up writes nothing. A follow-up the rules send to the county hospital gets its referral from
+  `publichealth.refer_followup` once the visits are written; should that fail, the whole push is applied
+  again one mutation at a time, where the action refuses that follow-up alone. A follow-up whose client id
+  is already saved goes through `publichealth.do_record_followup`, which answers with the saved visit.
 
 The classification is the publichealth rules' own (`rules.classify_visit`, `validate_followup`); the row a
 follow-up writes mirrors `do_record_followup`, which `test_ingest` checks field by field."""
@@ -45,6 +45,10 @@ def malformed(exc: ValidationError) -> ActionError:
     return ActionError(_("The change is malformed."), code="malformed", fields=fields)
 
 
+class ReferralRefused(Exception):
+    """A bulk-written follow-up's referral could not be created (the one-by-one path reports why)."""
+
+
 @dataclass
 class Push:
     """One push being applied: its answers by position, and the rows written at the end."""
@@ -66,10 +70,11 @@ class Push:
 
 def apply_push(*, device: Device, items) -> list[dict]:
     """The answers to a push, in its order. A database clash (the same follow-up client id saved by another
-    phone at the same moment) rolls the batch back and applies it again one mutation at a time."""
+    phone at the same moment) or a refused referral rolls the batch back and applies it again one mutation
+    at a time."""
     try:
         return _apply_batch(device, items)
-    except IntegrityError:
+    except (IntegrityError, ReferralRefused):
         from .actions import apply_mutation
 
         return [apply_mutation(device=device, mutation_id=i.id, kind=i.kind, payload=i.payload) for i in items]
@@ -150,7 +155,6 @@ class Track:
     others: frozenset
     visits: list = field(default_factory=list)
     changed: bool = False
-    deferred: bool = False           # handed to the one-by-one path: later follow-ups of it go there too
 
     def previous(self, visit_date: date):
         earlier = [v for v in self.visits if v[0] < visit_date]
@@ -204,7 +208,7 @@ class FollowUps:
         latest = (FollowUpVisit.objects.filter(enrolment=OuterRef("pk"), visit_date__lt=since, mode__in=FACE_TO_FACE)
                   .order_by("-visit_date", "-id").values("id")[:1])
         enrolments = list(Enrolment.objects.current().select_for_update(of=("self",)).select_related("resident")
-                          .filter(resident_id__in=visible, programme__in=CHRONIC)
+                          .only(*TRACKED_FIELDS).filter(resident_id__in=visible, programme__in=CHRONIC)
                           .annotate(latest_before=Subquery(latest)).order_by("pk"))
         by_resident = {}
         for e in enrolments:
@@ -212,10 +216,12 @@ class FollowUps:
         tracks = {(e.resident_id, e.programme): Track(e, frozenset(by_resident[e.resident_id] - {e.programme}))
                   for e in enrolments}
         by_id = {e.pk: tracks[(e.resident_id, e.programme)] for e in enrolments}
-        for v in FollowUpVisit.objects.filter(
+        for enrolment_id, pk, *previous in FollowUpVisit.objects.filter(
                 Q(pk__in=[e.latest_before for e in enrolments if e.latest_before])
-                | Q(enrolment_id__in=by_id, visit_date__gte=since, mode__in=FACE_TO_FACE)):
-            by_id[v.enrolment_id].visits.append((v.visit_date, v.pk, as_previous(v)))
+                | Q(enrolment_id__in=by_id, visit_date__gte=since, mode__in=FACE_TO_FACE)
+        ).values_list("enrolment_id", "pk", *PREVIOUS_FIELDS):
+            visit = previous_visit(dict(zip(PREVIOUS_FIELDS, previous, strict=True)))
+            by_id[enrolment_id].visits.append((visit.visit_date, pk, visit))
         saved = {v.client_uuid: v for v in FollowUpVisit.objects.visible_to(user).filter(
             client_uuid__in=[p.client_id for _, p in parsed])}
         return tracks, saved, visible
@@ -229,7 +235,7 @@ class FollowUps:
         for order, (position, p) in enumerate(parsed, start=1):
             rid = resident_of[position]
             track = tracks.get((rid, p.programme))
-            if p.client_id in saved or p.client_id in planned_uuids or (track is not None and track.deferred):
+            if p.client_id in saved or p.client_id in planned_uuids:
                 self.one_by_one.append(position)  # the action answers a saved client id with its visit
                 continue
             try:
@@ -243,10 +249,6 @@ class FollowUps:
                 facts, decision = self._decide(track, p.data.model_dump())
             except ActionError as exc:
                 self.push.refuse(position, exc)
-                continue
-            if decision is None:  # a referral: the action creates it
-                track.deferred = True
-                self.one_by_one.append(position)
                 continue
             planned_uuids[p.client_id] = position
             visit = self._visit(track, p, facts, decision)
@@ -262,8 +264,7 @@ class FollowUps:
         publichealth.validate_followup(facts, data)
         if facts.visit_date < enrolment.enrolled_on:
             raise ActionError(_("The visit date is before the enrolment date."), code="invalid", field="visit_date")
-        decision = rules.classify_visit(facts, track.previous(facts.visit_date))
-        return facts, None if decision.next_action.is_referral else decision
+        return facts, rules.classify_visit(facts, track.previous(facts.visit_date))
 
     def _visit(self, track: Track, p, facts, decision) -> FollowUpVisit:
         return publichealth.followup_row(track.enrolment, facts, decision, p.data.model_dump(), self.push.user,
@@ -278,6 +279,7 @@ class FollowUps:
         if not self.planned:
             return
         visits = bulk.insert([v for _, _, v, _, _ in self.planned])
+        self._refer([(v, t, d) for _, _, v, t, d in self.planned if d.next_action.is_referral])
         update_enrolments([t.enrolment for t in {id(t): t for _, _, _, t, _ in self.planned}.values()])
         audit.record_changes(self.push.user, "publichealth.followup_recorded", [
             (v, v.resident_id, {"class": v.follow_up_class, "next_action": v.next_action,
@@ -286,6 +288,20 @@ class FollowUps:
             outcome = mutations.Outcome(mutations.decision_result(visit), visit.resident_id, visit.pk)
             self.push.applied.append((position, outcome))
             self.push.results[position] = outcome.result
+
+
+    def _refer(self, referring: list) -> None:
+        """Each referring visit's referral, as `do_record_followup` makes it (with the resident read whole)."""
+        if not referring:
+            return
+        residents = Resident.objects.in_bulk({t.enrolment.resident_id for _, t, _ in referring})
+        for visit, track, decision in referring:
+            track.enrolment.resident = residents[track.enrolment.resident_id]
+            try:
+                visit.referral = publichealth.refer_followup(self.push.user, track.enrolment, visit, decision)
+            except ActionError as exc:
+                raise ReferralRefused from exc
+            FollowUpVisit.objects.filter(pk=visit.pk).update(referral=visit.referral)
 
 
 ENROLMENT_FIELDS = (("last_visit_date", "date"), ("last_class", "varchar"), ("next_due", "date"),
@@ -312,7 +328,17 @@ def update_enrolments(enrolments: list[Enrolment]) -> None:
                         f"AS v WHERE {Enrolment._meta.db_table}.id = v.column1", params)
 
 
+PREVIOUS_FIELDS = ("visit_date", "sbp", "dbp", "fpg", "adr", "next_action")
+# What the batch reads of an enrolment: the rules' inputs and the follow-up fields it updates.
+TRACKED_FIELDS = ("resident_id", "programme", "enrolled_on", "status", "resident__birth_date",
+                  *(name for name, _kind in ENROLMENT_FIELDS))
+
+
+def previous_visit(values: dict) -> rules.PreviousVisit:
+    """How a later visit sees one with these values (`publichealth.previous_visit`; only face-to-face visits
+    count)."""
+    return rules.PreviousVisit(**{**values, "next_action": NextAction(values["next_action"])})
+
+
 def as_previous(visit: FollowUpVisit) -> rules.PreviousVisit:
-    """How a later visit sees this one (`publichealth.previous_visit`; only face-to-face visits count)."""
-    return rules.PreviousVisit(visit_date=visit.visit_date, sbp=visit.sbp, dbp=visit.dbp, fpg=visit.fpg,
-                               adr=visit.adr, next_action=NextAction(visit.next_action))
+    return previous_visit({name: getattr(visit, name) for name in PREVIOUS_FIELDS})

@@ -71,6 +71,8 @@ def test_bulk_follow_ups_equal_the_action_row_by_row(phone, users, twins):
         a, b = (Enrolment.objects.get(resident=r, programme=programme) for r in (one, bulk))
         assert [getattr(b, f) for f in ENROLMENT] == [getattr(a, f) for f in ENROLMENT]
     assert Referral.objects.filter(resident=bulk).count() == Referral.objects.filter(resident=one).count() >= 1
+    for visit in FollowUpVisit.objects.filter(resident=bulk, next_action__in=["REFERRAL", "EMERGENCY_REFERRAL"]):
+        assert visit.referral.source == f"publichealth.followupvisit:{visit.pk}"
     assert [r["follow_up_class"] for r in results] == [
         FollowUpVisit.objects.get(pk=r["server_id"]).follow_up_class for r in results]
     assert AuditLog.objects.filter(action="publichealth.followup_recorded", resident_id=bulk.pk).count() == len(VISITS)
@@ -103,3 +105,18 @@ def test_a_push_of_many_follow_ups_takes_a_fixed_number_of_queries(phone, hypert
         results = phone.push(*batch).json()["results"]
     assert {r["status"] for r in results} == {"applied"}
     assert FollowUpVisit.objects.filter(resident=hypertensive).count() == 100
+
+
+def test_a_referral_that_cannot_be_made_refuses_its_follow_up_alone(phone, county, hypertensive):
+    """With no county hospital to receive it, the emergency follow-up is refused with the referral's reason and
+    the routine ones of the same push are kept (the push is applied again one mutation at a time)."""
+    county.hospital.is_active = False
+    county.hospital.save(update_fields=["is_active"])
+    batch = [followup(hypertensive.pk, sbp=128, dbp=80, day=day(3)), followup(hypertensive.pk, sbp=190, dbp=100,
+                                                                                 day=day(2)),
+             followup(hypertensive.pk, sbp=126, dbp=78, day=day(1))]
+    results = phone.push(*batch).json()["results"]
+    assert [r["status"] for r in results] == ["applied", "rejected", "applied"]
+    assert results[1]["code"] == "no_county_hospital"
+    assert FollowUpVisit.objects.filter(resident=hypertensive).count() == 2
+    assert not Referral.objects.exists() and Mutation.objects.count() == 2
