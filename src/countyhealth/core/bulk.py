@@ -7,6 +7,7 @@ they are (psycopg's row writer is compiled) and the ids come from the table's ow
 caller gets its primary keys as with bulk_create. Like bulk_create: no save() and no signals."""
 
 import json
+from operator import attrgetter
 
 from django.db import connection, models
 
@@ -25,26 +26,39 @@ def insert(objs: list) -> list:
     quote = connection.ops.quote_name
     sql = (f"COPY {quote(meta.db_table)} ({quote(meta.pk.column)}, {', '.join(quote(f.column) for f in fields)}) "
            "FROM STDIN")
-    readers = [_reader(f) for f in fields]
+    row_of = _row_reader(fields)
     with connection.cursor() as wrapper:
         wrapper.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                         [meta.db_table, meta.pk.column, len(objs)])
         ids = [pk for (pk,) in wrapper.fetchall()]
         with wrapper.cursor.copy(sql) as copy:
             for pk, obj in zip(ids, objs, strict=True):
-                copy.write_row((pk, *[read(obj) for read in readers]))
+                copy.write_row((pk, *row_of(obj)))
     for pk, obj in zip(ids, objs, strict=True):
         obj.pk = pk
         obj._state.adding, obj._state.db = False, connection.alias
     return objs
 
 
-def _reader(field):
-    """How a row's value for `field` is taken from an instance, in the form COPY's text format accepts."""
-    name = field.attname
-    if isinstance(field, models.JSONField):
-        encoder = field.encoder
-        return lambda obj: None if (value := getattr(obj, name)) is None else json.dumps(value, cls=encoder)
-    if isinstance(field, PRE_SAVED) and (field.auto_now or field.auto_now_add):
-        return lambda obj: field.pre_save(obj, True)
-    return lambda obj: getattr(obj, name)
+def _row_reader(fields):
+    """obj -> its values for `fields`, in the form COPY's text format accepts: the attributes read at once
+    (attrgetter), then JSON encoded and auto_now dates filled in."""
+    names = [f.attname for f in fields]
+    read = attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
+    fixes = []
+    for i, f in enumerate(fields):
+        if isinstance(f, models.JSONField):
+            fixes.append((i, lambda obj, value, encoder=f.encoder: None if value is None
+                          else json.dumps(value, cls=encoder)))
+        elif isinstance(f, PRE_SAVED) and (f.auto_now or f.auto_now_add):
+            fixes.append((i, lambda obj, value, f=f: f.pre_save(obj, True)))
+    if not fixes:
+        return read
+
+    def row_of(obj):
+        row = list(read(obj))
+        for i, fix in fixes:
+            row[i] = fix(obj, row[i])
+        return row
+
+    return row_of

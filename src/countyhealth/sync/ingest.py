@@ -17,6 +17,7 @@ follow-up writes mirrors `do_record_followup`, which `test_ingest` checks field 
 
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Q, Subquery
@@ -149,7 +150,7 @@ def _write(push: Push) -> None:
 @dataclass
 class Track:
     """An enrolment as this batch sees it: the row (updated in memory), the resident's other chronic
-    programmes, and the face-to-face visits known, as (visit date, order, PreviousVisit)."""
+    programmes, and the face-to-face visits known, as (visit date, order, PREVIOUS_FIELDS values)."""
 
     enrolment: Enrolment
     others: frozenset
@@ -158,7 +159,7 @@ class Track:
 
     def previous(self, visit_date: date):
         earlier = [v for v in self.visits if v[0] < visit_date]
-        return max(earlier, key=lambda v: (v[0], v[1]))[2] if earlier else None
+        return previous_visit(max(earlier, key=lambda v: (v[0], v[1]))[2]) if earlier else None
 
 
 class FollowUps:
@@ -220,8 +221,7 @@ class FollowUps:
                 Q(pk__in=[e.latest_before for e in enrolments if e.latest_before])
                 | Q(enrolment_id__in=by_id, visit_date__gte=since, mode__in=FACE_TO_FACE)
         ).values_list("enrolment_id", "pk", *PREVIOUS_FIELDS):
-            visit = previous_visit(dict(zip(PREVIOUS_FIELDS, previous, strict=True)))
-            by_id[enrolment_id].visits.append((visit.visit_date, pk, visit))
+            by_id[enrolment_id].visits.append((previous[0], pk, previous))
         saved = {v.client_uuid: v for v in FollowUpVisit.objects.visible_to(user).filter(
             client_uuid__in=[p.client_id for _, p in parsed])}
         return tracks, saved, visible
@@ -253,7 +253,7 @@ class FollowUps:
             planned_uuids[p.client_id] = position
             visit = self._visit(track, p, facts, decision)
             if visit.mode in FACE_TO_FACE:
-                track.visits.append((visit.visit_date, 1 << 62 | order, as_previous(visit)))
+                track.visits.append((visit.visit_date, 1 << 62 | order, previous_values(visit)))
             self._update_enrolment(track, visit, facts, decision)
             self.planned.append((position, p, visit, track, decision))
 
@@ -334,11 +334,11 @@ TRACKED_FIELDS = ("resident_id", "programme", "enrolled_on", "status", "resident
                   *(name for name, _kind in ENROLMENT_FIELDS))
 
 
-def previous_visit(values: dict) -> rules.PreviousVisit:
-    """How a later visit sees one with these values (`publichealth.previous_visit`; only face-to-face visits
-    count)."""
-    return rules.PreviousVisit(**{**values, "next_action": NextAction(values["next_action"])})
+previous_values = attrgetter(*PREVIOUS_FIELDS)
 
 
-def as_previous(visit: FollowUpVisit) -> rules.PreviousVisit:
-    return previous_visit({name: getattr(visit, name) for name in PREVIOUS_FIELDS})
+def previous_visit(values: tuple) -> rules.PreviousVisit:
+    """How a later visit sees one with these values, in PREVIOUS_FIELDS' order (`publichealth.previous_visit`;
+    only face-to-face visits count)."""
+    fields = dict(zip(PREVIOUS_FIELDS, values, strict=True))
+    return rules.PreviousVisit(**{**fields, "next_action": NextAction(fields["next_action"])})
