@@ -5,7 +5,8 @@ too long to make a county director wait for each page. A scheduled job therefore
 — the dashboard's one-click periods and the year's month ends its trend chart needs — with the same
 `compute.tally`, per catchment organisation, and stores them. The dashboard of the whole consortium uses them
 when they exist for the chosen period and shows when they were counted; any other organisation, any custom
-period and every list of residents are counted live, so a doctor's own work shows at once."""
+period and every list of residents are counted live, so a doctor's own work shows at once; so is an indicator
+added since the last count (after a deploy), until the next one."""
 
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -14,10 +15,12 @@ from django.db import transaction
 from django.db.models import Min, Sum
 from django.utils import timezone
 
+from countyhealth.orgs.models import Organisation
+
 from ..models import IndicatorSnapshot
 from ..rules import Period
 from . import compute
-from .definitions import INDICATORS
+from .definitions import INDICATORS, Indicator
 from .scope import quick_periods
 
 # A snapshot older than this is not shown: the hourly job has stopped, and live counting is slow but right.
@@ -40,8 +43,11 @@ def periods_ending_today(today: date | None = None) -> list[Period]:
 
 
 def refresh(periods: list[Period], progress: Callable[[int, int], None] | None = None) -> int:
-    """Count and store each period (one transaction per period); returns the rows written."""
+    """Count and store each period (one transaction per period); returns the rows written. An indicator
+    without members anywhere gets a zero row on the top organisation, so that every counted indicator has a
+    row and one without any (`not_counted`: added since the last count) is told apart."""
     written = 0
+    top = Organisation.objects.filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True).first()
     for done, period in enumerate(periods, 1):
         by_org = compute.tally(INDICATORS, period)
         now = timezone.now()
@@ -49,6 +55,9 @@ def refresh(periods: list[Period], progress: Callable[[int, int], None] | None =
                                   indicator=code, numerator=t.numerator, denominator=t.denominator,
                                   computed_at=now)
                 for org_id, tallies in by_org.items() for code, t in tallies.items()]
+        rows += [IndicatorSnapshot(organisation_id=top, period_start=period.start, period_end=period.end,
+                                   indicator=i.code, numerator=0, denominator=0, computed_at=now)
+                 for i in not_counted(by_org) if top is not None]
         with transaction.atomic():
             IndicatorSnapshot.objects.filter(period_start=period.start, period_end=period.end).delete()
             IndicatorSnapshot.objects.bulk_create(rows, batch_size=2000)
@@ -75,6 +84,12 @@ def stored(period: Period) -> tuple[compute.ByOrg, object] | None:
                                                                  "denominator"):
         by_org.setdefault(org_id, {})[code] = compute.Tally(numerator, denominator)
     return by_org, computed_at
+
+
+def not_counted(by_org: compute.ByOrg) -> list[Indicator]:
+    """The indicators that have no tally at all in `by_org`: for stored counts, those added since."""
+    seen = {code for tallies in by_org.values() for code in tallies}
+    return [i for i in INDICATORS if i.code not in seen]
 
 
 def stored_trend(code: str, period: Period) -> list[tuple[date, compute.Tally]] | None:

@@ -75,7 +75,14 @@ def dashboard(request):
     # The whole consortium reads the scheduled counts when they exist (snapshots.py); the rest counts live.
     snapshot = snapshots.stored(period) if compute.scoped_ids(tree) is None else None
     counted_at = snapshot[1] if snapshot else None
-    rolled = tree.roll_up(snapshot[0] if snapshot else compute.tally(INDICATORS, period, compute.scoped_ids(tree)))
+    if snapshot:
+        by_org = snapshot[0]
+        missing = snapshots.not_counted(by_org)  # indicators added since the last count: count them live
+        for org_id, tallies in (compute.tally(missing, period) if missing else {}).items():
+            by_org.setdefault(org_id, {}).update(tallies)
+    else:
+        by_org = compute.tally(INDICATORS, period, compute.scoped_ids(tree))
+    rolled = tree.roll_up(by_org)
     here = rolled.get(org.pk, {})
     children = tree.children(org)
     lists_residents = may_list_residents(request.user) and not children

@@ -218,3 +218,25 @@ def test_the_hourly_recount_stores_them_for_the_county_dashboard(client, county,
     cards = {c.indicator.code: c.tally for cards in page.context["groups"].values() for c in cards}
     assert cards["early_registration"] == compute.Tally(2, 3)
     assert cards["postpartum_visit"] == compute.Tally(1, 3)
+
+
+def test_counts_stored_before_the_maternal_indicators_existed_count_them_live(client, county, users, deliveries):
+    """After a deploy the stored counts lack the new indicators until the next hourly recount: the county
+    dashboard counts those live instead of showing them empty."""
+    snapshots.refresh([YEAR])
+    IndicatorSnapshot.objects.filter(indicator__in=CODES).delete()
+    client.force_login(users.admin)
+    page = client.get(reverse("indicators:dashboard"), {"indicator": "early_registration",
+                                                        "period_start": "2026-01-01", "period_end": "2026-12-31"})
+    assert page.context["counted_at"] is not None
+    cards = {c.indicator.code: c.tally for cards in page.context["groups"].values() for c in cards}
+    assert cards["early_registration"] == compute.Tally(2, 3)
+    assert _chart(page)["trend"][-1]["denominator"] == 3
+
+
+def test_a_period_without_deliveries_is_stored_as_counted(county, users, deliveries):
+    empty = Period(dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+    snapshots.refresh([empty])
+    stored, _ = snapshots.stored(empty)
+    assert snapshots.not_counted(stored) == []
+    assert stored[county.hospital.pk]["postpartum_visit"] == compute.Tally(0, 0)
