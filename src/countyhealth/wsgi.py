@@ -4,3 +4,20 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "countyhealth.settings")
 application = get_wsgi_application()
+
+
+def _warm_up() -> None:
+    """Import every URLconf (and the API and signal-processing modules they pull in: seconds) and build the
+    reverse tables of each language at worker boot, so no user's first request pays for them."""
+    from django.conf import settings
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    resolver = get_resolver()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            resolver.reverse_dict  # noqa: B018 - built on first access, per language
+            resolver.app_dict  # noqa: B018
+
+
+_warm_up()
