@@ -251,11 +251,13 @@ def run(args, engine: str) -> None:
         for other, _clinic in others:
             _device, other_token = actions.do_register_device(acting_user=other, name="bench")
             queues.append((other_token, followup_mutations(other, args.mutations)[0]))
+        referred = Referral.objects.filter(source__startswith="publichealth.followupvisit:").count()
         seconds, statuses = pushed_at_once(queues)
+        referred = Referral.objects.filter(source__startswith="publichealth.followupvisit:").count() - referred
         total = sum(len(queue) for _token, queue in queues)
         print(f"  ingest, {args.phones} phones of other villages pushing at once (one server process each, as "
               f"gunicorn's workers): {total:,} mutations in {seconds:.2f} s: {total / seconds:,.0f} mutations/s "
-              f"{statuses} · load {load()}")
+              f"{statuses}, {referred} referred · load {load()}")
     bulk = bulk_baseline(len(mutations))
     print(f"  baseline bulk_create of {len(mutations):,} follow-up rows: {len(mutations) / bulk:,.0f} rows/s · load {load()}")
 
