@@ -285,16 +285,18 @@ def entries_for(resident, user, *, kinds: Iterable[str] | None = None, limit: in
     return page_for(resident, user, kinds=kinds, limit=limit).entries
 
 
-def newest_of_each_source(resident, user, *, count: int) -> list[TimelineEntry]:
-    """The newest `count` entries of every source (a source yields one kind), merged newest first: what a
-    summary keeping a few entries of each kind needs, however long the history. One EXISTS query, then one
-    LIMIT query per source that has rows. A provider without sources gives its newest `count` of all kinds."""
-    window = Window(None, count)
+def newest_of_each_source(resident, user, *, count: int, leave_out: Iterable[str] = ()) -> list[TimelineEntry]:
+    """The newest `count` entries of every source (a source yields one kind) but those of the kinds left out,
+    merged newest first: what a summary keeping a few entries of each kind needs, however long the history.
+    One EXISTS query, then one LIMIT query per source that has rows. A provider without sources gives its
+    newest `count` of all kinds."""
+    window, left_out = Window(None, count), frozenset(leave_out)
     asked, lists = [], []
     for rank, registration in enumerate(_registry.values()):
         provider = registration.provider
         if isinstance(provider, SourceProvider):
-            asked.extend(((rank, i), source, window, i) for i, source in enumerate(provider.sources(resident, user)))
+            asked.extend(((rank, i), source, window, i) for i, source in enumerate(provider.sources(resident, user))
+                         if source.kind not in left_out)
         elif registration.paged:
             lists.append(provider(resident, user, window))
         else:

@@ -45,7 +45,8 @@ def _notify(referral: Referral, org_id: int, title: str, *, urgent: bool = False
 
 def recent_summary(resident, acting_user) -> list[dict]:
     """Latest vitals, follow-ups, ECG and lab reports, from whatever apps registered timeline providers."""
-    return rules.pick_summary(timeline.newest_of_each_source(resident, acting_user, count=rules.SUMMARY_PER_KIND))
+    return rules.pick_summary(timeline.newest_of_each_source(resident, acting_user, count=rules.SUMMARY_PER_KIND,
+                                                             leave_out=rules.NOT_SUMMARISED))
 
 
 @transaction.atomic(savepoint=False)

@@ -78,6 +78,7 @@ def clean_care_plan(plan: dict | None, *, today: date) -> dict:
 
 
 SUMMARY_PER_KIND = 3
+NOT_SUMMARISED = frozenset({"referral"})  # a referral's summary is about care, not about earlier referrals
 
 
 def pick_summary(entries) -> list[dict]:
@@ -86,7 +87,7 @@ def pick_summary(entries) -> list[dict]:
     counts: dict[str, int] = {}
     picked = []
     for entry in entries:
-        if entry.kind == "referral" or counts.get(entry.kind, 0) >= SUMMARY_PER_KIND:
+        if entry.kind in NOT_SUMMARISED or counts.get(entry.kind, 0) >= SUMMARY_PER_KIND:
             continue
         counts[entry.kind] = counts.get(entry.kind, 0) + 1
         picked.append({"at": entry.at.isoformat(), "kind": entry.kind, "title": str(entry.title),
