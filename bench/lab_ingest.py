@@ -207,62 +207,25 @@ def orm_only(batch_size: int):
     return insert
 
 
-def _start_listener():
-    """The MLLP listener in a thread with its own event loop, as `manage.py hl7_listener` runs it."""
-    import asyncio
-    import socket
-
-    from countyhealth.lab.mllp import serve
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    ready = threading.Event()
-    loop = asyncio.new_event_loop()
-    servers = []
-
-    def started(server):
-        servers.append(server)
-        ready.set()
-
-    def serve_forever():
-        try:
-            loop.run_until_complete(serve("127.0.0.1", port, started))
-        except asyncio.CancelledError:
-            pass
-
-    thread = threading.Thread(target=serve_forever, daemon=True)
-    thread.start()
-    assert ready.wait(30)
-
-    def stop():
-        loop.call_soon_threadsafe(servers[0].close)
-        thread.join(10)
-
-    return port, stop
-
-
 def mllp_pipelined(raw: list[str]) -> float:
     """The LIS writes every framed message on one connection while reading the ACKs as they come."""
     import socket
 
-    port, stop = _start_listener()
-    try:
-        with socket.create_connection(("127.0.0.1", port)) as sock:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            payload = b"".join(b"\x0b" + m.encode() + b"\x1c\r" for m in raw)
-            started = time.perf_counter()
-            writer = threading.Thread(target=sock.sendall, args=(payload,), daemon=True)
-            writer.start()
-            received = b""
-            while received.count(b"\x1c\r") < len(raw):
-                chunk = sock.recv(1 << 16)
-                assert chunk, "listener closed the connection"
-                received += chunk
-            seconds = time.perf_counter() - started
-            writer.join()
-    finally:
-        stop()
+    from countyhealth.lab.mllp import serving_in_thread
+
+    with serving_in_thread() as port, socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        payload = b"".join(b"\x0b" + m.encode() + b"\x1c\r" for m in raw)
+        started = time.perf_counter()
+        writer = threading.Thread(target=sock.sendall, args=(payload,), daemon=True)
+        writer.start()
+        received = b""
+        while received.count(b"\x1c\r") < len(raw):
+            chunk = sock.recv(1 << 16)
+            assert chunk, "listener closed the connection"
+            received += chunk
+        seconds = time.perf_counter() - started
+        writer.join()
     accepted(received.decode(), len(raw))
     per_second = len(raw) / seconds
     print(f"  {'MLLP, pipelined on one connection (real socket)':<62} {len(raw):>6} in {seconds:6.2f} s  "
@@ -274,13 +237,11 @@ def mllp_original(raw: list[str]) -> float:
     """Original mode: one message, wait for its ACK, the next."""
     from hl7.client import MLLPClient
 
-    port, stop = _start_listener()
-    try:
-        with MLLPClient("127.0.0.1", port) as client:
-            return rate("MLLP, one message then wait for its ACK (original mode)",
-                        lambda m: accepted(client.send_message(m).decode(), 1), raw)
-    finally:
-        stop()
+    from countyhealth.lab.mllp import serving_in_thread
+
+    with serving_in_thread() as port, MLLPClient("127.0.0.1", port) as client:
+        return rate("MLLP, one message then wait for its ACK (original mode)",
+                    lambda m: accepted(client.send_message(m).decode(), 1), raw)
 
 
 def profile(lab, raw: list[str]) -> None:

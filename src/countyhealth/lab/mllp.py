@@ -6,6 +6,9 @@ A sender that waits for each ACK (original mode) gets one message per batch; a s
 block already received processed together (at most `ingest.BATCH_SIZE`), sharing the database round trips."""
 
 import asyncio
+import socket
+import threading
+from contextlib import contextmanager
 
 import hl7.mllp
 from asgiref.sync import sync_to_async
@@ -61,3 +64,33 @@ async def serve(host: str, port: int, started=None) -> None:
         started(server)
     async with server:
         await server.serve_forever()
+
+
+@contextmanager
+def serving_in_thread(host: str = "127.0.0.1", *, timeout: float = 30):
+    """The listener on a free port, in a background thread with its own event loop, for tests and benches
+    (`manage.py hl7_listener` runs `serve` in the foreground). Yields the port; closes the server on exit."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port = probe.getsockname()[1]
+    ready, loop, servers = threading.Event(), asyncio.new_event_loop(), []
+
+    def started(server):
+        servers.append(server)
+        ready.set()
+
+    def run():
+        try:
+            loop.run_until_complete(serve(host, port, started))
+        except asyncio.CancelledError:
+            pass  # closing the server cancels serve_forever
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    if not ready.wait(timeout):
+        raise RuntimeError(f"the MLLP listener did not start within {timeout} s")
+    try:
+        yield port
+    finally:
+        loop.call_soon_threadsafe(servers[0].close)
+        thread.join(10)
