@@ -135,6 +135,13 @@ def push_all(client, token, mutations, batch=200):
     return time.perf_counter() - started, statuses
 
 
+def referrals_made() -> int:
+    """Referrals the follow-ups have made so far (a pushed follow-up's referral names its visit as source)."""
+    from countyhealth.referrals.models import Referral
+
+    return Referral.objects.filter(source__startswith="publichealth.followupvisit:").count()
+
+
 def pushed_at_once(queues) -> tuple[float, dict]:
     """Each (token, queue) pushed by its own forked process, started together; the wall time from the first
     start to the last finish, and the answers' statuses."""
@@ -204,7 +211,6 @@ def run(args, engine: str) -> None:
     from django.urls import reverse
 
     from countyhealth.demo.seed import seed_county
-    from countyhealth.referrals.models import Referral
     from countyhealth.sync import actions
 
     print(f"seeding {args.residents:,} residents with programmes…", file=sys.stderr, flush=True)
@@ -230,17 +236,17 @@ def run(args, engine: str) -> None:
     if args.profile:
         profiled(lambda: push_all(client, token, mutations))
         mutations, people = followup_mutations(doctor, args.mutations)
-    referred = Referral.objects.filter(source__startswith="publichealth.followupvisit:").count()
+    before = referrals_made()
     seconds, statuses = push_all(client, token, mutations)
-    referred = Referral.objects.filter(source__startswith="publichealth.followupvisit:").count() - referred
+    referred = referrals_made() - before
     print(f"  ingest: {len(mutations):,} follow-up mutations ({people} enrolments) in {seconds:.2f} s: "
           f"{len(mutations) / seconds:,.0f} mutations/s (target ≥ 2,000) {statuses}, {referred} referred "
           f"(each referral: its summary, notifications and access grant, ~20 queries) · load {load()}")
     replay = mutations
     mutations, _people = followup_mutations(doctor, args.mutations, uncontrolled_every=0)
-    referred = Referral.objects.filter(source__startswith="publichealth.followupvisit:").count()
+    before = referrals_made()
     seconds, statuses = push_all(client, token, mutations)
-    referred = Referral.objects.filter(source__startswith="publichealth.followupvisit:").count() - referred
+    referred = referrals_made() - before
     print(f"  ingest of routine follow-ups only (every visit at target: {referred} referred): {len(mutations) / seconds:,.0f} "
           f"mutations/s {statuses} · load {load()}")
     mutations = replay
@@ -251,9 +257,9 @@ def run(args, engine: str) -> None:
         for other, _clinic in others:
             _device, other_token = actions.do_register_device(acting_user=other, name="bench")
             queues.append((other_token, followup_mutations(other, args.mutations)[0]))
-        referred = Referral.objects.filter(source__startswith="publichealth.followupvisit:").count()
+        before = referrals_made()
         seconds, statuses = pushed_at_once(queues)
-        referred = Referral.objects.filter(source__startswith="publichealth.followupvisit:").count() - referred
+        referred = referrals_made() - before
         total = sum(len(queue) for _token, queue in queues)
         print(f"  ingest, {args.phones} phones of other villages pushing at once (one server process each, as "
               f"gunicorn's workers): {total:,} mutations in {seconds:.2f} s: {total / seconds:,.0f} mutations/s "

@@ -155,7 +155,6 @@ class Track:
     enrolment: Enrolment
     others: frozenset
     visits: list = field(default_factory=list)
-    changed: bool = False
 
     def previous(self, visit_date: date):
         earlier = [v for v in self.visits if v[0] < visit_date]
@@ -246,15 +245,16 @@ class FollowUps:
                 if track is None:
                     raise ActionError(_("The resident is not enrolled in this programme."), code="not_enrolled",
                                       field="programme")
-                facts, decision = self._decide(track, p.data.model_dump())
+                data = p.data.model_dump()
+                facts, decision = self._decide(track, data)
             except ActionError as exc:
                 self.push.refuse(position, exc)
                 continue
             planned_uuids[p.client_id] = position
-            visit = self._visit(track, p, facts, decision)
+            visit = publichealth.followup_row(track.enrolment, facts, decision, data, self.push.user, p.client_id)
             if visit.mode in FACE_TO_FACE:
                 track.visits.append((visit.visit_date, 1 << 62 | order, previous_values(visit)))
-            self._update_enrolment(track, visit, facts, decision)
+            publichealth.advance_enrolment(track.enrolment, visit, facts, decision)
             self.planned.append((position, p, visit, track, decision))
 
     def _decide(self, track: Track, data: dict):
@@ -265,15 +265,6 @@ class FollowUps:
         if facts.visit_date < enrolment.enrolled_on:
             raise ActionError(_("The visit date is before the enrolment date."), code="invalid", field="visit_date")
         return facts, rules.classify_visit(facts, track.previous(facts.visit_date))
-
-    def _visit(self, track: Track, p, facts, decision) -> FollowUpVisit:
-        return publichealth.followup_row(track.enrolment, facts, decision, p.data.model_dump(), self.push.user,
-                                         p.client_id)
-
-    @staticmethod
-    def _update_enrolment(track: Track, visit: FollowUpVisit, facts, decision) -> None:
-        publichealth.advance_enrolment(track.enrolment, visit, facts, decision)
-        track.changed = True
 
     def _insert(self) -> None:
         if not self.planned:
