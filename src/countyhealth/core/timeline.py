@@ -5,8 +5,12 @@ from its `AppConfig.ready()`, so the records app (low in the layers) can show en
 The page is paged inside the providers, so its cost follows the page size, not the resident's history: a
 provider marked `@paged` is `provider(resident, user, window) -> list[TimelineEntry]` and returns at most
 `window.limit` entries of `window.kinds`, after `window.before`, newest first. Most providers are simply a
-list of querysets (`@from_sources`): the registry asks once which of all of them have rows after the cursor,
-then runs one `ORDER BY time DESC, id DESC LIMIT n` query for each that has. The registry merges the
+list of querysets over every resident (`@from_sources`), which the registry keeps to the residents asked
+about: for one resident's page it asks once which of all of them have rows after the cursor, then runs one
+`ORDER BY time DESC, id DESC LIMIT n` query for each that has; for many residents at once
+(`newest_of_each_source_by_resident`, a batch of referrals' summaries) one query per source numbers each
+resident's rows (ROW_NUMBER() OVER (PARTITION BY resident …)), so the count of queries does not follow the
+count of residents. The registry merges the
 providers' short lists (heapq.merge), keeps one page and hands back the cursor of the next one. A plain
 `provider(resident, user)` (no window) still works: its whole list is filtered and cut here.
 
@@ -26,7 +30,9 @@ from itertools import islice
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models import Window as Over
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -124,13 +130,23 @@ class Window:
 
 @dataclass(frozen=True)
 class Source:
-    """One query of a provider: `rows` of one `kind`, timed by the field or annotation `at`; `entry(row)`
-    builds the row's entry (select_related/prefetch on `rows` what it reads)."""
+    """One query of a provider: `rows` of one `kind` of every resident (the registry keeps those of the
+    residents asked about, through the foreign key `resident`), timed by the field or annotation `at`;
+    `entry(row)` builds the row's entry (select_related/prefetch on `rows` what it reads; the resident is
+    the row's own `resident_id`, as a source serves many residents)."""
 
     kind: str
     rows: models.QuerySet
     at: str
     entry: Callable[[models.Model], TimelineEntry]
+    resident: str = "resident"
+
+    def of(self, resident) -> "Source":
+        """The source kept to one resident's rows."""
+        return replace(self, rows=self.rows.filter(**{self.resident: resident}))
+
+    def of_many(self, resident_ids: list[int]) -> "Source":
+        return replace(self, rows=self.rows.filter(**{f"{self.resident}__in": resident_ids}))
 
 
 def gather(window: Window, *sources: Source, present: set[int] | None = None) -> list[TimelineEntry]:
@@ -153,21 +169,24 @@ def _bounded(source: Source, window: Window, rank: int) -> models.QuerySet:
 
 
 class SourceProvider:
-    """A paged provider built from `sources(resident, user) -> [Source, …]` (decorate it with
-    `from_sources`). The registry first asks one query which of all the providers' sources have rows after
-    the cursor, then queries only those: most residents have entries in few of the fifteen-odd sources, and
-    each query is a round trip."""
+    """A paged provider built from `sources(user) -> [Source, …]` (decorate it with `from_sources`), the
+    same sources for every resident. The registry first asks one query which of all the providers' sources
+    have rows after the cursor, then queries only those: most residents have entries in few of the
+    fifteen-odd sources, and each query is a round trip."""
 
     timeline_paged = True
 
-    def __init__(self, sources: Callable[[object, object], list[Source]]):
+    def __init__(self, sources: Callable[[object], list[Source]]):
         self.sources = sources
 
+    def sources_of(self, resident, user) -> list[Source]:
+        return [source.of(resident) for source in self.sources(user)]
+
     def __call__(self, resident, user, window: Window, present: set[int] | None = None) -> list[TimelineEntry]:
-        return gather(window, *self.sources(resident, user), present=present)
+        return gather(window, *self.sources_of(resident, user), present=present)
 
 
-def from_sources(sources: Callable[[object, object], list[Source]]) -> SourceProvider:
+def from_sources(sources: Callable[[object], list[Source]]) -> SourceProvider:
     return SourceProvider(sources)
 
 
@@ -260,7 +279,7 @@ def page_for(resident, user, *, kinds: Iterable[str] | None = None, before: str 
         if wanted is not None and registration.kinds and not wanted & registration.kinds.keys():
             continue
         window = Window(wanted, limit + 1, _bound(cursor, rank))
-        sources = (registration.provider.sources(resident, user)
+        sources = (registration.provider.sources_of(resident, user)
                    if isinstance(registration.provider, SourceProvider) else None)
         asked.append((rank, registration, window, sources))
     present = _present([((rank, i), source, window, i) for rank, _r, window, sources in asked if sources
@@ -295,8 +314,8 @@ def newest_of_each_source(resident, user, *, count: int, leave_out: Iterable[str
     for rank, registration in enumerate(_registry.values()):
         provider = registration.provider
         if isinstance(provider, SourceProvider):
-            asked.extend(((rank, i), source, window, i) for i, source in enumerate(provider.sources(resident, user))
-                         if source.kind not in left_out)
+            asked.extend(((rank, i), source, window, i)
+                         for i, source in enumerate(provider.sources_of(resident, user)) if source.kind not in left_out)
         elif registration.paged:
             lists.append(provider(resident, user, window))
         else:
@@ -304,6 +323,54 @@ def newest_of_each_source(resident, user, *, count: int, leave_out: Iterable[str
     present = _present(asked)
     lists.extend(gather(window, source) for key, source, _w, _i in asked if key in present)
     return sorted((entry for entries in lists for entry in entries), key=_order, reverse=True)
+
+
+def newest_of_each_source_by_resident(residents: Iterable, user, *, count: int,
+                                      leave_out: Iterable[str] = ()) -> dict[int, list[TimelineEntry]]:
+    """`newest_of_each_source` for many residents at once: resident id → exactly the list it returns for
+    that resident. One EXISTS query over all sources, then one query per source that has rows for any of
+    them, keeping each resident's newest `count` (ROW_NUMBER() OVER (PARTITION BY resident …)); a plain
+    provider (no sources) is still called once per resident."""
+    residents = list({resident.pk: resident for resident in residents}.values())
+    if not residents:
+        return {}
+    ids = [resident.pk for resident in residents]
+    window, left_out = Window(None, count), frozenset(leave_out)
+    lists: dict[int, list[list[TimelineEntry]]] = {pk: [] for pk in ids}
+    asked = []
+    for rank, registration in enumerate(_registry.values()):
+        provider = registration.provider
+        if isinstance(provider, SourceProvider):
+            asked.extend(((rank, i), source.of_many(ids), window, i)
+                         for i, source in enumerate(provider.sources(user)) if source.kind not in left_out)
+            continue
+        for resident in residents:
+            entries = provider(resident, user, window) if registration.paged else _cut(provider(resident, user), window)
+            lists[resident.pk].append(entries)
+    present = _present(asked)
+    for key, source, _w, _i in asked:
+        if key in present:
+            for resident_id, entries in _newest_by_resident(source, count).items():
+                lists[resident_id].append(entries)
+    # The same order as newest_of_each_source: the lists in the same sequence, then one stable sort.
+    return {pk: sorted((entry for entries in lists[pk] for entry in entries), key=_order, reverse=True)
+            for pk in ids}
+
+
+_RANK, _RESIDENT = "timeline_rank", "timeline_resident"
+
+
+def _newest_by_resident(source: Source, count: int) -> dict[int, list[TimelineEntry]]:
+    """Each resident's newest `count` rows of the source, newest first, in one query: what `gather` gives
+    for one resident (source 0, its LIMIT query's order)."""
+    newest_first = [F(source.at).desc(), F("pk").desc()]
+    rows = (source.rows.annotate(**{_RESIDENT: F(source.resident),
+                                    _RANK: Over(RowNumber(), partition_by=F(source.resident), order_by=newest_first)})
+            .filter(**{f"{_RANK}__lte": count}).order_by(f"-{source.at}", "-pk"))
+    by_resident: dict[int, list[TimelineEntry]] = {}
+    for row in rows:  # newest first, so each resident's list is too
+        by_resident.setdefault(getattr(row, _RESIDENT), []).append(replace(source.entry(row), source=0, pk=row.pk))
+    return by_resident
 
 
 def _merge_order(item: tuple[int, TimelineEntry]) -> tuple:

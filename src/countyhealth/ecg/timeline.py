@@ -22,6 +22,6 @@ def _entry(ecg: Ecg) -> TimelineEntry:
 
 
 @timeline.from_sources
-def provider(resident, user) -> list[Source]:
-    ecgs = Ecg.objects.filter(resident=resident).select_related("organisation").prefetch_related("reports")
+def provider(user) -> list[Source]:
+    ecgs = Ecg.objects.select_related("organisation").prefetch_related("reports")
     return [Source("ecg", ecgs, "uploaded_at", _entry)]

@@ -14,8 +14,9 @@ KINDS = {"contract": gettext_lazy("Family-doctor contract")}
 
 
 @timeline.from_sources
-def provider(resident, user) -> list[Source]:
-    url = reverse("familydoctor:resident-contracts", args=[resident.pk])
+def provider(user) -> list[Source]:
+    def url(c):
+        return reverse("familydoctor:resident-contracts", args=[c.resident_id])
 
     def signed(c):
         packages = "、".join(cp.package.name for cp in c.contract_packages.all())
@@ -25,15 +26,15 @@ def provider(resident, user) -> list[Source]:
             summary=_("%(start)s – %(end)s · responsible doctor %(doctor)s · %(packages)s") % {
                 "start": c.start_date.isoformat(), "end": c.end_date.isoformat(), "doctor": c.doctor.display_name,
                 "packages": packages},
-            organisation=c.team.organisation.name, url=url)
+            organisation=c.team.organisation.name, url=url(c))
 
     def terminated(c):
         return TimelineEntry(
             at=c.terminated_on, kind="contract",
             title=_("Contract terminated: %(reason)s") % {"reason": c.get_termination_reason_display()},
-            summary=c.termination_note, organisation=c.team.organisation.name, url=url)
+            summary=c.termination_note, organisation=c.team.organisation.name, url=url(c))
 
-    contracts = Contract.objects.filter(resident=resident).select_related("team__organisation")
+    contracts = Contract.objects.select_related("team__organisation")
     packages = Prefetch("contract_packages", ContractPackage.objects.select_related("package"))
     return [
         Source("contract", contracts.select_related("doctor").prefetch_related(packages), "start_date", signed),

@@ -25,11 +25,11 @@ def _entry(s: ImagingStudy) -> TimelineEntry:
 
 
 @timeline.from_sources
-def provider(resident, user) -> list[Source]:
+def provider(user) -> list[Source]:
     latest_signing = ImagingReport.objects.filter(study=OuterRef("pk")).order_by("-version").values("signed_at")[:1]
-    # Called only for a resident the user may see, and every study of a visible resident is visible to them
+    # Called only for residents the user may see, and every study of a visible resident is visible to them
     # (ImagingStudy.objects.visible_to adds studies of residents they may not see, never removes one).
-    studies = (ImagingStudy.objects.filter(resident=resident)
+    studies = (ImagingStudy.objects
                .annotate(shown_at=Coalesce(Subquery(latest_signing), "created_at"))
                .select_related("from_org").prefetch_related("reports"))
     return [Source("imaging", studies, "shown_at", _entry)]

@@ -30,11 +30,10 @@ def _alert(a: CriticalAlert) -> TimelineEntry:
 
 
 @timeline.from_sources
-def provider(resident, user) -> list[Source]:
-    # Called only for a resident the user may see, whose reports and alerts are all visible to them.
+def provider(user) -> list[Source]:
+    # Called only for residents the user may see, whose reports and alerts are all visible to them.
     return [
-        Source("lab_report", LabReport.objects.filter(resident=resident).select_related("performing_org")
-               .prefetch_related("results"), "specimen_at", _report),
-        Source("critical_value", CriticalAlert.objects.filter(resident=resident)
-               .select_related("ack_by", "ordering_org"), "notified_at", _alert),
+        Source("lab_report", LabReport.objects.select_related("performing_org").prefetch_related("results"),
+               "specimen_at", _report),
+        Source("critical_value", CriticalAlert.objects.select_related("ack_by", "ordering_org"), "notified_at", _alert),
     ]

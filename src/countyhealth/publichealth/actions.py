@@ -312,19 +312,26 @@ def stored_reasons(decision: rules.FollowUpDecision) -> list[dict]:
 
 
 def refer_followup(acting_user, enrolment: Enrolment, visit: FollowUpVisit, decision) -> Referral:
-    """The referral to the county hospital a saved follow-up's decision asks for (the phone's batch push
-    calls it for the visits it wrote in bulk)."""
-    emergency = decision.next_action == NextAction.EMERGENCY_REFERRAL
-    return referrals.create_referral(
-        acting_user=acting_user, resident=enrolment.resident, to_org=referrals.county_hospital(),
-        direction=Referral.Direction.UP,
-        urgency=Referral.Urgency.EMERGENCY if emergency else Referral.Urgency.ROUTINE,
+    """The referral to the county hospital a saved follow-up's decision asks for."""
+    return refer_followups(acting_user, [(enrolment, visit, decision)])[0]
+
+
+def refer_followups(acting_user, items) -> list[Referral]:
+    """The referrals many saved follow-ups' decisions ask for, one per (enrolment, visit, decision), in as many
+    queries as one (the phone's batch push calls it for the visits it wrote in bulk)."""
+    if not items:
+        return []
+    hospital = referrals.county_hospital()
+    return referrals.create_referrals(acting_user=acting_user, requests=[referrals.ReferralRequest(
+        resident=enrolment.resident, to_org=hospital, direction=Referral.Direction.UP,
+        urgency=(Referral.Urgency.EMERGENCY if decision.next_action == NextAction.EMERGENCY_REFERRAL
+                 else Referral.Urgency.ROUTINE),
         reason="; ".join(r.label for r in decision.reasons),
         summary={"programme": enrolment.programme, "visit_date": visit.visit_date.isoformat(), "sbp": visit.sbp,
                  "dbp": visit.dbp, "fpg": str(visit.fpg) if visit.fpg is not None else None,
                  "heart_rate": visit.heart_rate, "reasons": [r.code for r in decision.reasons]},
         source=f"publichealth.followupvisit:{visit.pk}",
-    )
+    ) for enrolment, visit, decision in items])
 
 
 # --- child visits ---------------------------------------------------------------------------------------

@@ -19,13 +19,14 @@ KINDS = {
 
 
 @timeline.from_sources
-def provider(resident, user) -> list[Source]:
-    programmes_url = reverse("publichealth:resident-programmes", args=[resident.pk])
+def provider(user) -> list[Source]:
+    def programmes_url(row):
+        return reverse("publichealth:resident-programmes", args=[row.resident_id])
 
     def enrolment(e):
         return TimelineEntry(at=e.enrolled_on, kind="enrolment",
                              title=_("Enrolled: %(p)s") % {"p": e.get_programme_display()},
-                             summary=e.get_status_display(), organisation=e.catchment_org.name, url=programmes_url)
+                             summary=e.get_status_display(), organisation=e.catchment_org.name, url=programmes_url(e))
 
     def followup(v):
         measures = f"{v.sbp}/{v.dbp} mmHg" if v.sbp else ""
@@ -40,22 +41,19 @@ def provider(resident, user) -> list[Source]:
     def child_visit(c):
         message, params = rules.child.SLOT_LABELS[c.slot]
         return TimelineEntry(at=c.visit_date, kind="child_visit", title=str(message) % params if params else str(message),
-                             organisation=c.organisation.name, url=programmes_url)
+                             organisation=c.organisation.name, url=programmes_url(c))
 
     def maternal_visit(m):
         findings = "; ".join(f["label"] for f in m.findings)
         return TimelineEntry(at=m.visit_date, kind="maternal_visit", title=m.label,
                              summary=" · ".join(filter(None, [m.ga_label, findings])),
-                             organisation=m.organisation.name, url=programmes_url)
+                             organisation=m.organisation.name, url=programmes_url(m))
 
     return [
-        Source("enrolment", Enrolment.objects.filter(resident=resident).select_related("catchment_org"),
-               "enrolled_on", enrolment),
-        Source("followup", FollowUpVisit.objects.filter(resident=resident).select_related("organisation")
+        Source("enrolment", Enrolment.objects.select_related("catchment_org"), "enrolled_on", enrolment),
+        Source("followup", FollowUpVisit.objects.select_related("organisation")
                .only("id", "visit_date", "programme", "follow_up_class", "sbp", "dbp", "fpg", "next_action",
                      "organisation__name"), "visit_date", followup),
-        Source("child_visit", ChildVisit.objects.filter(resident=resident).select_related("organisation"),
-               "visit_date", child_visit),
-        Source("maternal_visit", MaternalVisit.objects.filter(resident=resident).select_related("organisation"),
-               "visit_date", maternal_visit),
+        Source("child_visit", ChildVisit.objects.select_related("organisation"), "visit_date", child_visit),
+        Source("maternal_visit", MaternalVisit.objects.select_related("organisation"), "visit_date", maternal_visit),
     ]

@@ -44,21 +44,21 @@ def check_summary(check: AnnualHealthCheck) -> str:
 
 
 @timeline.from_sources
-def provider(resident, user) -> list[Source]:
-    record_url = reverse("records:record-detail", args=[resident.pk])
-    diagnoses_url = reverse("records:diagnoses", args=[resident.pk])
+def provider(user) -> list[Source]:
+    def record_url(row):
+        return reverse("records:record-detail", args=[row.resident_id])
 
     def opened(info):
         return TimelineEntry(
             at=info.opened_at, kind="record", title=_("Health record opened"),
-            summary=_("Record number %(number)s") % {"number": resident.record_number or "—"},
-            organisation=info.opened_org.name if info.opened_org else "", url=record_url)
+            summary=_("Record number %(number)s") % {"number": info.resident.record_number or "—"},
+            organisation=info.opened_org.name if info.opened_org else "", url=record_url(info))
 
     def info_change(change):
         return TimelineEntry(
             at=change.changed_at, kind="record", title=_("Personal information updated"),
             summary=_field_labels(PersonalInfo, change.fields),
-            organisation=change.organisation.name if change.organisation else "", url=record_url)
+            organisation=change.organisation.name if change.organisation else "", url=record_url(change))
 
     def status_change(change):
         detail = change.reason or change.death_cause or change.destination
@@ -67,29 +67,27 @@ def provider(resident, user) -> list[Source]:
         return TimelineEntry(
             at=change.changed_at, kind="record",
             title=_("Record status: %(status)s") % {"status": change.get_to_status_display()},
-            summary=detail, organisation=change.organisation.name if change.organisation else "", url=record_url)
+            summary=detail, organisation=change.organisation.name if change.organisation else "",
+            url=record_url(change))
 
     def check(c):
         return TimelineEntry(
             at=c.check_date, kind="health_check", title=_("Annual health check"), summary=check_summary(c),
             organisation=c.organisation.name if c.organisation else "",
-            url=reverse("records:check-detail", args=[resident.pk, c.pk]))
+            url=reverse("records:check-detail", args=[c.resident_id, c.pk]))
 
     def diagnosis(d):
         return TimelineEntry(
             at=d.diagnosed_on, kind="diagnosis", title=_("Diagnosis: %(name)s") % {"name": d.code.name_zh},
             summary=" · ".join(filter(None, [d.code_id, d.note])), organisation=d.organisation.name,
-            url=diagnoses_url)
+            url=reverse("records:diagnoses", args=[d.resident_id]))
 
     return [
-        Source("record", PersonalInfo.objects.filter(resident=resident).select_related("opened_org")
-               .only("id", "opened_at", "opened_org__name"), "opened_at", opened),
-        Source("record", PersonalInfoChange.objects.filter(resident=resident).select_related("organisation"),
-               "changed_at", info_change),
-        Source("record", RecordStatusChange.objects.filter(resident=resident).select_related("organisation"),
-               "changed_at", status_change),
-        Source("health_check", AnnualHealthCheck.objects.filter(resident=resident)
-               .select_related("organisation").only(*TIMELINE_CHECK_COLUMNS), "check_date", check),
-        Source("diagnosis", Diagnosis.objects.filter(resident=resident).select_related("code", "organisation"),
-               "diagnosed_on", diagnosis),
+        Source("record", PersonalInfo.objects.select_related("opened_org", "resident")
+               .only("id", "opened_at", "opened_org__name", "resident__record_number"), "opened_at", opened),
+        Source("record", PersonalInfoChange.objects.select_related("organisation"), "changed_at", info_change),
+        Source("record", RecordStatusChange.objects.select_related("organisation"), "changed_at", status_change),
+        Source("health_check", AnnualHealthCheck.objects.select_related("organisation").only(*TIMELINE_CHECK_COLUMNS),
+               "check_date", check),
+        Source("diagnosis", Diagnosis.objects.select_related("code", "organisation"), "diagnosed_on", diagnosis),
     ]

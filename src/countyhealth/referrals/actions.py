@@ -2,6 +2,7 @@
 table allows (rules.TRANSITIONS), so a double acceptance or accepting a declined referral changes nothing and
 says why; each change writes a `ReferralEvent` and notifies the other side in the same transaction."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -14,9 +15,9 @@ from countyhealth.accounts.roles import Role
 from countyhealth.appointments.actions import book_slot
 from countyhealth.appointments.models import Booking, Slot
 from countyhealth.audit import log as audit
-from countyhealth.core import hooks, timeline
+from countyhealth.core import bulk, hooks, timeline
 from countyhealth.core.errors import ActionError, NotVisible
-from countyhealth.notifications.actions import notify_org
+from countyhealth.notifications.actions import notify_each, notify_org, org_users
 from countyhealth.orgs.models import Department, Organisation, OrgType
 from countyhealth.residents.models import AccessGrant, Resident
 
@@ -39,8 +40,12 @@ def _url(referral) -> str:
 
 
 def _notify(referral: Referral, org_id: int, title: str, *, urgent: bool = False) -> None:
-    notify_org(org_id, roles=CLINICAL_ROLES, kind=f"referrals.{referral.status}", title=title,
-               body=referral.reason, url=_url(referral), urgent=urgent, resident_id=referral.resident_id)
+    notify_org(org_id, roles=CLINICAL_ROLES, **_message(referral, title, urgent=urgent))
+
+
+def _message(referral: Referral, title: str, *, urgent: bool = False) -> dict:
+    return {"kind": f"referrals.{referral.status}", "title": title, "body": referral.reason, "url": _url(referral),
+            "urgent": urgent, "resident_id": referral.resident_id}
 
 
 def recent_summary(resident, acting_user) -> list[dict]:
@@ -49,42 +54,94 @@ def recent_summary(resident, acting_user) -> list[dict]:
                                                              leave_out=rules.NOT_SUMMARISED))
 
 
+def recent_summaries(residents, acting_user) -> dict[int, list[dict]]:
+    """`recent_summary` of many residents (resident id → summary) in as many queries as for one."""
+    entries = timeline.newest_of_each_source_by_resident(residents, acting_user, count=rules.SUMMARY_PER_KIND,
+                                                         leave_out=rules.NOT_SUMMARISED)
+    return {resident_id: rules.pick_summary(newest) for resident_id, newest in entries.items()}
+
+
+@dataclass(frozen=True)
+class ReferralRequest:
+    """One referral `create_referrals` writes: `create_referral`'s keyword arguments but `acting_user`."""
+
+    resident: Resident
+    to_org: Organisation
+    direction: str
+    urgency: str
+    reason: str
+    summary: dict | None = None
+    source: str = ""
+    diagnosis: str = ""
+    department: Department | None = None
+    discharge_summary: str = ""
+    care_plan: dict | None = None
+
+
 @transaction.atomic(savepoint=False)
-def create_referral(*, acting_user, resident: Resident, to_org: Organisation, direction: str, urgency: str,
-                    reason: str, summary: dict | None = None, source: str = "", diagnosis: str = "",
-                    department: Department | None = None, discharge_summary: str = "",
-                    care_plan: dict | None = None) -> Referral:
+def create_referral(*, acting_user, **request) -> Referral:
     """Runs inside the caller's action: the referral commits with the record that triggered it. The recent
-    records are attached to the summary under "recent" (the caller's own keys are kept)."""
+    records are attached to the summary under "recent" (the caller's own keys are kept). Takes
+    `ReferralRequest`'s fields as keywords."""
+    return create_referrals(acting_user=acting_user, requests=[ReferralRequest(**request)])[0]
+
+
+def _check(acting_user, request: ReferralRequest) -> None:
     if acting_user.organisation_id is None:
         raise ActionError(_("Your account belongs to no organisation, so it cannot refer."), code="no_organisation")
-    if not reason.strip():
+    if not request.reason.strip():
         raise ActionError(_("Give the reason for the referral."), code="no_reason", field="reason")
-    if urgency not in Referral.Urgency.values:
+    if request.urgency not in Referral.Urgency.values:
         raise ActionError(_("Choose the urgency."), code="bad_urgency", field="urgency")
-    if department is not None and department.organisation_id != to_org.pk:
+    if request.department is not None and request.department.organisation_id != request.to_org.pk:
         raise ActionError(_("The department is not part of the receiving institution."), code="bad_department",
                           field="department_id")
-    summary = dict(summary or {})
-    summary.setdefault("recent", recent_summary(resident, acting_user))
-    referral = Referral.objects.create(
-        resident=resident, direction=direction, urgency=urgency, from_org_id=acting_user.organisation_id,
-        to_org=to_org, reason=reason[:500], summary=summary, source=source, created_by=acting_user,
-        diagnosis=diagnosis[:200], department=department, discharge_summary=discharge_summary,
-        care_plan=care_plan or {},
-    )
+
+
+@transaction.atomic(savepoint=False)
+def create_referrals(*, acting_user, requests: list[ReferralRequest]) -> list[Referral]:
+    """Many referrals at once (a phone's push), with what `create_referral` writes for each — the referral
+    and its summary, the receiving institution's access grant, the SENT event, the audit row, the
+    notification of the receiving institution's clinicians — in a number of queries that does not grow with
+    the number of requests. The first invalid request raises its ActionError before anything is written."""
+    for request in requests:
+        _check(acting_user, request)
+    if not requests:
+        return []
+    recent = recent_summaries([r.resident for r in requests if "recent" not in (r.summary or {})], acting_user)
+    referrals = bulk.insert([Referral(
+        resident=r.resident, direction=r.direction, urgency=r.urgency, from_org_id=acting_user.organisation_id,
+        to_org=r.to_org, reason=r.reason[:500], summary=_summary(r, recent),
+        source=r.source, created_by=acting_user, diagnosis=r.diagnosis[:200], department=r.department,
+        discharge_summary=r.discharge_summary, care_plan=r.care_plan or {}) for r in requests])
     # The receiving institution needs the resident's record to treat them.
-    AccessGrant.objects.create(resident=resident, organisation=to_org, reason=AccessGrant.Reason.REFERRAL,
-                               note=f"referral:{referral.pk}", granted_by=acting_user)
-    ReferralEvent.objects.create(referral=referral, status=Referral.Status.SENT, by=acting_user)
-    audit.record_change(acting_user, "referrals.referral_created", referral, resident_id=resident.pk,
-                        detail={"urgency": urgency, "to_org": to_org.pk, "source": source, "direction": direction})
-    title = (_("Downward referral: %(name)s") if direction == Referral.Direction.DOWN
-             else _("Referral received: %(name)s")) % {"name": resident.name}
-    _notify(referral, to_org.pk, title, urgent=urgency == Referral.Urgency.EMERGENCY)
-    if direction == Referral.Direction.DOWN:
-        hooks.announce("referrals.downward_referral_created", referral=referral, acting_user=acting_user)
-    return referral
+    bulk.insert([AccessGrant(resident=r.resident, organisation=r.to_org, reason=AccessGrant.Reason.REFERRAL,
+                             note=f"referral:{referral.pk}", granted_by=acting_user)
+                 for r, referral in zip(requests, referrals, strict=True)])
+    bulk.insert([ReferralEvent(referral=referral, status=Referral.Status.SENT, by=acting_user) for referral in referrals])
+    audit.record_changes(acting_user, "referrals.referral_created", [
+        (referral, r.resident.pk, {"urgency": r.urgency, "to_org": r.to_org.pk, "source": r.source,
+                                   "direction": r.direction})
+        for r, referral in zip(requests, referrals, strict=True)])
+    recipients = org_users({r.to_org.pk for r in requests}, roles=CLINICAL_ROLES)
+    notify_each([(recipients[r.to_org.pk], _message(referral, _title(r), urgent=r.urgency == Referral.Urgency.EMERGENCY))
+                 for r, referral in zip(requests, referrals, strict=True)])
+    for referral in referrals:
+        if referral.direction == Referral.Direction.DOWN:
+            hooks.announce("referrals.downward_referral_created", referral=referral, acting_user=acting_user)
+    return referrals
+
+
+def _summary(request: ReferralRequest, recent: dict[int, list[dict]]) -> dict:
+    summary = dict(request.summary or {})
+    if "recent" not in summary:  # the caller's own keys are kept
+        summary["recent"] = recent[request.resident.pk]
+    return summary
+
+
+def _title(request: ReferralRequest) -> str:
+    return (_("Downward referral: %(name)s") if request.direction == Referral.Direction.DOWN
+            else _("Referral received: %(name)s")) % {"name": request.resident.name}
 
 
 def _resident_for(acting_user, resident_id: int) -> Resident:

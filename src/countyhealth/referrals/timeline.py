@@ -21,6 +21,5 @@ def _entry(r: Referral) -> TimelineEntry:
 
 
 @timeline.from_sources
-def provider(resident, user) -> list[Source]:
-    return [Source(
-        "referral", Referral.objects.filter(resident=resident).select_related("to_org", "from_org"), "created_at", _entry)]
+def provider(user) -> list[Source]:
+    return [Source("referral", Referral.objects.select_related("to_org", "from_org"), "created_at", _entry)]
