@@ -30,20 +30,23 @@ def record_change(user, action: str, obj=None, *, resident_id=None, detail: dict
     return row
 
 
-def record_changes(user, action: str, entries) -> list[AuditLog]:
-    """Many changes of one kind in one INSERT (a batch of lab results); `entries` are (obj, resident_id,
-    detail) triples. Each row is announced like `record_change`'s."""
+AUDIT_FIELDS = ("user_id", "username", "org_id", "resident_id", "client_address", "action", "object_type",
+                "object_id", "detail")
+
+
+def record_changes(user, action: str, entries) -> list[int]:
+    """Many changes of one kind in one statement (a batch of lab results, a phone's push), no model instance
+    built; `entries` are (obj, resident_id, detail) triples. Returns the rows' ids. The apps that follow
+    writes hear of the batch once, as its action and resident ids (`audit.changes_recorded`)."""
     user_id, username, org_id = _who(user)
     address = client_address.get()
-    rows = bulk.insert([
-        AuditLog(user_id=user_id, username=username, org_id=org_id, resident_id=resident_id, client_address=address,
-                 action=action, object_type=obj._meta.label_lower if obj is not None else "",
-                 object_id=str(obj.pk) if obj is not None else "", detail=detail or {})
-        for obj, resident_id, detail in entries
-    ])
-    for row in rows:
-        hooks.announce("audit.change_recorded", row=row)
-    return rows
+    ids = bulk.insert_values(AuditLog, AUDIT_FIELDS, [
+        (user_id, username, org_id, resident_id, address, action, obj._meta.label_lower if obj is not None else "",
+         str(obj.pk) if obj is not None else "", detail or {})
+        for obj, resident_id, detail in entries])
+    if ids:
+        hooks.announce("audit.changes_recorded", action=action, resident_ids=[rid for _o, rid, _d in entries])
+    return ids
 
 
 def record_denied(user, what: str, lookup: dict, *, resident_id=None) -> AuditLog:

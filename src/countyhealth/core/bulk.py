@@ -21,23 +21,61 @@ def insert(objs: list) -> list:
     model = type(objs[0])
     if connection.vendor != "postgresql":
         return model.objects.bulk_create(objs)
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    sql = (f"COPY {quote(meta.db_table)} ({quote(meta.pk.column)}, {', '.join(quote(f.column) for f in fields)}) "
-           "FROM STDIN")
-    row_of = _row_reader(fields)
-    with connection.cursor() as wrapper:
-        wrapper.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                        [meta.db_table, meta.pk.column, len(objs)])
-        ids = [pk for (pk,) in wrapper.fetchall()]
-        with wrapper.cursor.copy(sql) as copy:
-            for pk, obj in zip(ids, objs, strict=True):
-                copy.write_row((pk, *row_of(obj)))
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    ids = _copy(model, fields, map(_row_reader(fields), objs), len(objs))
     for pk, obj in zip(ids, objs, strict=True):
         obj.pk = pk
         obj._state.adding, obj._state.db = False, connection.alias
     return objs
+
+
+def insert_values(model, names: tuple[str, ...], rows: list[tuple]) -> list[int]:
+    """Write new rows given as tuples of the fields `names` (attnames), without building model instances (a
+    push's bookkeeping rows); the other fields take their defaults (auto_now: now). Returns the new ids."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        return [obj.pk for obj in model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows])]
+    meta = model._meta
+    given = [meta.get_field(name) for name in names]
+    rest = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in names]
+    filled = tuple(_to_copy(f, f.pre_save(model(), True) if _auto_now(f) else f.get_default()) for f in rest)
+    encoded = [(i, f) for i, f in enumerate(given) if isinstance(f, models.JSONField)]
+
+    def row_of(row):
+        if encoded:
+            row = list(row)
+            for i, f in encoded:
+                row[i] = _to_copy(f, row[i])
+        return (*row, *filled)
+
+    return _copy(model, [*given, *rest], map(row_of, rows), len(rows))
+
+
+def _copy(model, fields, rows, count: int) -> list[int]:
+    """COPY `rows` (values of `fields`, in order) with ids drawn first from the table's sequence."""
+    meta, quote = model._meta, connection.ops.quote_name
+    sql = (f"COPY {quote(meta.db_table)} ({quote(meta.pk.column)}, {', '.join(quote(f.column) for f in fields)}) "
+           "FROM STDIN")
+    with connection.cursor() as wrapper:
+        wrapper.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                        [meta.db_table, meta.pk.column, count])
+        ids = [pk for (pk,) in wrapper.fetchall()]
+        with wrapper.cursor.copy(sql) as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row((pk, *row))
+    return ids
+
+
+def _auto_now(f) -> bool:
+    return isinstance(f, PRE_SAVED) and (f.auto_now or f.auto_now_add)
+
+
+def _to_copy(f, value):
+    """A value as COPY's text format takes it: JSON encoded for a JSONField."""
+    if isinstance(f, models.JSONField) and value is not None:
+        return json.dumps(value, cls=f.encoder)
+    return value
 
 
 def _row_reader(fields):
@@ -48,9 +86,8 @@ def _row_reader(fields):
     fixes = []
     for i, f in enumerate(fields):
         if isinstance(f, models.JSONField):
-            fixes.append((i, lambda obj, value, encoder=f.encoder: None if value is None
-                          else json.dumps(value, cls=encoder)))
-        elif isinstance(f, PRE_SAVED) and (f.auto_now or f.auto_now_add):
+            fixes.append((i, lambda obj, value, f=f: _to_copy(f, value)))
+        elif _auto_now(f):
             fixes.append((i, lambda obj, value, f=f: f.pre_save(obj, True)))
     if not fixes:
         return read

@@ -15,6 +15,7 @@ class SyncConfig(AppConfig):
         from . import changes
 
         hooks.listen("audit.change_recorded", changes.record)
+        hooks.listen("audit.changes_recorded", changes.record_many)
         register(NavItem(_("Phones"), "sync:device-list",
                          frozenset({Role.VILLAGE_DOCTOR, Role.TOWNSHIP_DOCTOR, Role.CONSORTIUM_ADMIN})),
                  before="orgs:organisation-tree")

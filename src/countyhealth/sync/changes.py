@@ -28,32 +28,44 @@ def record(*, row, **_payload) -> None:
     if row.action in BULK_ACTIONS:
         record_bulk_enrolments(row)
         return
-    if row.resident_id is None or not row.action.startswith(SYNCED_PREFIXES):
+    record_many(action=row.action, resident_ids=[row.resident_id])
+
+
+def record_many(*, action: str, resident_ids: list, **_payload) -> None:
+    """The change-log rows of writes of one kind: one audit row (`record`) or a batch audited in one statement
+    (`audit.record_changes`)."""
+    if not action.startswith(SYNCED_PREFIXES):
         return
+    entries = [(rid, action[:80]) for rid in resident_ids if rid is not None]
     pending = _collector.get()
     if pending is not None:
-        pending.append((row.resident_id, row.action[:80]))
-        return
-    write([(row.resident_id, row.action[:80])])
+        pending.extend(entries)
+    elif entries:
+        write(entries)
 
 
 def write(entries: list[tuple[int, str]]) -> None:
-    """Append (resident id, action) rows with each resident's current catchment, in one INSERT … SELECT per
-    thousand rows. On PostgreSQL the transaction id orders the cursor so that a late commit is not skipped
-    (see ChangeLog); SQLite's single writer commits in id order (txid 0)."""
-    txid = "pg_current_xact_id()::text::bigint" if connection.vendor == "postgresql" else "0"
+    """Append (resident id, action) rows with each resident's current catchment, in one INSERT … SELECT (from
+    two arrays on PostgreSQL; elsewhere from VALUES, a thousand rows a statement). On PostgreSQL the
+    transaction id orders the cursor so that a late commit is not skipped (see ChangeLog); SQLite's single
+    writer commits in id order (txid 0)."""
     table, residents = ChangeLog._meta.db_table, Resident._meta.db_table
+    insert = f"INSERT INTO {table} (txid, resident_id, catchment_org_id, action) SELECT {{txid}}, r.id, " \
+             f"r.catchment_org_id, v.action FROM {{rows}} JOIN {residents} r ON r.id = v.resident_id " \
+             "WHERE r.catchment_org_id IS NOT NULL ORDER BY v.position"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(insert.format(txid="pg_current_xact_id()::text::bigint", rows="unnest(%s::bigint[], "
+                                      "%s::varchar[]) WITH ORDINALITY AS v(resident_id, action, position)"),
+                        [[rid for rid, _action in entries], [action for _rid, action in entries]])
+        return
     for start in range(0, len(entries), CHUNK):
         chunk = entries[start:start + CHUNK]
-        values = ", ".join(["(CAST(%s AS BIGINT), %s, CAST(%s AS INTEGER))"] * len(chunk))
-        params = [p for i, (rid, action) in enumerate(chunk) for p in (rid, action, i)]
+        values = ", ".join(["(%s, %s, %s)"] * len(chunk))
         with connection.cursor() as cur:
-            cur.execute(
-                f"INSERT INTO {table} (txid, resident_id, catchment_org_id, action) "
-                f"SELECT {txid}, r.id, r.catchment_org_id, v.column2 FROM (VALUES {values}) AS v "
-                f"JOIN {residents} r ON r.id = v.column1 WHERE r.catchment_org_id IS NOT NULL ORDER BY v.column3",
-                params,
-            )
+            cur.execute(insert.format(txid="0", rows=f"(WITH v(resident_id, action, position) AS (VALUES {values}) "
+                                      "SELECT * FROM v) AS v"),
+                        [p for i, (rid, action) in enumerate(chunk) for p in (rid, action, i)])
 
 
 def record_bulk_enrolments(row) -> None:

@@ -20,7 +20,7 @@ from datetime import date
 from operator import attrgetter
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
@@ -133,12 +133,14 @@ def apply_one(push: Push, item, pending: list) -> dict:
     return {"status": "rejected", **error.as_dict()}
 
 
+MUTATION_FIELDS = ("device_id", "mutation_id", "kind", "client_id", "object_id", "result")
+
+
 def _write(push: Push) -> None:
     """The bulk-applied mutations' rows and every refusal's audit row, one INSERT each."""
     device, kinds = push.device, {i: push.items[i].kind for i, _ in push.applied}
-    bulk.insert([
-        Mutation(device=device, mutation_id=push.items[i].id, kind=kinds[i], client_id=o.client_id,
-                 object_id=o.object_id, result=o.result) for i, o in push.applied])
+    bulk.insert_values(Mutation, MUTATION_FIELDS, [
+        (device.pk, push.items[i].id, kinds[i], o.client_id, o.object_id, o.result) for i, o in push.applied])
     audit.record_changes(push.user, "sync.mutation_applied", [
         (None, o.resident_id, {"kind": kinds[i], "mutation": str(push.items[i].id), "device": device.pk,
                                "object": o.object_id}) for i, o in push.applied])
@@ -198,7 +200,7 @@ class FollowUps:
                 for position, p in parsed}
 
     def _load(self, parsed, resident_of: dict) -> tuple[dict, dict, set]:
-        """Tracks by (resident, programme), already saved visits by client id, and the visible residents: four
+        """Tracks by (resident, programme), the client ids already saved, and the visible residents: four
         queries. A track knows every face-to-face visit from the batch's earliest visit date on, and the latest
         one before it, so any visit of the batch finds its previous visit in memory."""
         user = self.push.user
@@ -216,13 +218,15 @@ class FollowUps:
         tracks = {(e.resident_id, e.programme): Track(e, frozenset(by_resident[e.resident_id] - {e.programme}))
                   for e in enrolments}
         by_id = {e.pk: tracks[(e.resident_id, e.programme)] for e in enrolments}
-        for enrolment_id, pk, *previous in FollowUpVisit.objects.filter(
-                Q(pk__in=[e.latest_before for e in enrolments if e.latest_before])
-                | Q(enrolment_id__in=by_id, visit_date__gte=since, mode__in=FACE_TO_FACE)
-        ).values_list("enrolment_id", "pk", *PREVIOUS_FIELDS):
+        # Two index scans in one UNION ALL: an OR of the two conditions scanned the whole table.
+        visits = FollowUpVisit.objects.values_list("enrolment_id", "pk", *PREVIOUS_FIELDS)
+        for enrolment_id, pk, *previous in visits.filter(
+                pk__in=[e.latest_before for e in enrolments if e.latest_before]).union(
+                visits.filter(enrolment_id__in=by_id, visit_date__gte=since, mode__in=FACE_TO_FACE), all=True):
             by_id[enrolment_id].visits.append((previous[0], pk, previous))
-        saved = {v.client_uuid: v for v in FollowUpVisit.objects.visible_to(user).filter(
-            client_uuid__in=[p.client_id for _, p in parsed])}
+        # Any saved client id, visible or not: the action answers it (with the visit, or as not visible).
+        saved = set(FollowUpVisit.objects.filter(client_uuid__in=[p.client_id for _, p in parsed])
+                    .values_list("client_uuid", flat=True))
         return tracks, saved, visible
 
     def _plan(self, parsed) -> None:
@@ -300,23 +304,27 @@ ENROLMENT_FIELDS = (("last_visit_date", "date"), ("last_class", "varchar"), ("ne
 
 
 def update_enrolments(enrolments: list[Enrolment]) -> None:
-    """The follow-up fields of many enrolments in one UPDATE … FROM (VALUES …) per 500 rows (Django's
-    bulk_update builds a CASE per field and row and spent most of a push resolving them)."""
-    ops, pg = connection.ops, connection.vendor == "postgresql"
-    cell = "CAST(%s AS {})" if pg else "%s"
-    row = "(CAST(%s AS BIGINT), " + ", ".join(cell.format(kind) for _, kind in ENROLMENT_FIELDS) + ")"
-    sets = ", ".join(f"{name} = v.column{i}" for i, (name, _) in enumerate(ENROLMENT_FIELDS, start=2))
+    """The follow-up fields of many enrolments in one UPDATE … FROM: on PostgreSQL from one array per column
+    (unnest), so the statement has seven parameters however many rows; elsewhere from VALUES, 500 rows a
+    statement. (Django's bulk_update builds a CASE per field and row and spent most of a push resolving them.)"""
+    table, names = Enrolment._meta.db_table, [name for name, _kind in ENROLMENT_FIELDS]
+    sets = ", ".join(f"{name} = v.{name}" for name in names)
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{kind}[]" for _name, kind in ENROLMENT_FIELDS)
+        columns = [[e.pk for e in enrolments], *([getattr(e, name) for e in enrolments] for name in names)]
+        with connection.cursor() as cur:
+            cur.execute(f"UPDATE {table} SET {sets} FROM unnest(%s::bigint[], {arrays}) AS v(id, {', '.join(names)}) "
+                        f"WHERE {table}.id = v.id", columns)
+        return
+    adapt = connection.ops.adapt_datefield_value
+    row = "(" + ", ".join(["%s"] * (1 + len(names))) + ")"
     for start in range(0, len(enrolments), 500):
         chunk = enrolments[start:start + 500]
-        params = []
-        for e in chunk:
-            params.append(e.pk)
-            for name, kind in ENROLMENT_FIELDS:
-                value = getattr(e, name)
-                params.append(ops.adapt_datefield_value(value) if kind == "date" and not pg else value)
+        params = [adapt(value) if kind == "date" else value for e in chunk
+                  for value, kind in ((e.pk, ""), *((getattr(e, name), kind) for name, kind in ENROLMENT_FIELDS))]
         with connection.cursor() as cur:
-            cur.execute(f"UPDATE {Enrolment._meta.db_table} SET {sets} FROM (VALUES {', '.join([row] * len(chunk))}) "
-                        f"AS v WHERE {Enrolment._meta.db_table}.id = v.column1", params)
+            cur.execute(f"WITH v(id, {', '.join(names)}) AS (VALUES {', '.join([row] * len(chunk))}) "
+                        f"UPDATE {table} SET {sets} FROM v WHERE {table}.id = v.id", params)
 
 
 PREVIOUS_FIELDS = ("visit_date", "sbp", "dbp", "fpg", "adr", "next_action")

@@ -1,5 +1,5 @@
 """Many audit rows in one statement (core.bulk: COPY on PostgreSQL): each row whole, with its id, and
-announced to the apps that follow writes."""
+announced once to the apps that follow writes."""
 
 from countyhealth.audit import log as audit
 from countyhealth.audit.models import AuditLog
@@ -10,20 +10,20 @@ from countyhealth.core.context import client_address
 def test_each_row_is_written_whole_with_its_id_and_announced(users, county):
     announced = []
 
-    def follow(*, row):
-        announced.append(row.pk)
+    def follow(*, action, resident_ids):
+        announced.append((action, resident_ids))
 
     token = client_address.set("10.1.2.3")
     try:
-        with hooks.listening("audit.change_recorded", follow):
-            rows = audit.record_changes(users.village_doctor_a1, "test.bulk", [
+        with hooks.listening("audit.changes_recorded", follow):
+            ids = audit.record_changes(users.village_doctor_a1, "test.bulk", [
                 (county.clinic_a1, 7, {"n": i, "text": "血压 \"高\"\t\\ 第二行\n", "list": [1, None]})
                 for i in range(3)])
     finally:
         client_address.reset(token)
-    assert all(row.pk for row in rows) and announced == [row.pk for row in rows]
+    assert announced == [("test.bulk", [7, 7, 7])]
     stored = list(AuditLog.objects.filter(action="test.bulk").order_by("pk"))
-    assert [row.pk for row in stored] == [row.pk for row in rows]
+    assert [row.pk for row in stored] == ids and len(ids) == 3
     first = stored[0]
     assert (first.user_id, first.username, first.org_id) == (users.village_doctor_a1.pk, "vd_a1",
                                                             users.village_doctor_a1.organisation_id)
