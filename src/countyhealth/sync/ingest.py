@@ -87,7 +87,7 @@ def _apply_batch(device: Device, items) -> list[dict]:
     push = Push(device, list(items))
     with changes.collected() as pending:
         done = {m.mutation_id: m.result
-                for m in Mutation.objects.filter(device=device, mutation_id__in={i.id for i in push.items})}
+                for m in Mutation.objects.filter(device=device, mutation_id__any={i.id for i in push.items})}
         first_of, followups, later = {}, [], []
         for position, item in enumerate(push.items):
             if item.id in done:
@@ -195,7 +195,7 @@ class FollowUps:
     def _resident_ids(self, parsed) -> dict:
         client_ids = {p.resident_client_id for _, p in parsed if p.resident is None and p.resident_client_id}
         registered = dict(Mutation.objects.filter(device__user=self.push.user, kind="register_resident",
-                                                  client_id__in=client_ids).values_list("client_id", "object_id"))
+                                                  client_id__any=client_ids).values_list("client_id", "object_id"))
         return {position: p.resident if p.resident is not None else registered.get(p.resident_client_id)
                 for position, p in parsed}
 
@@ -205,12 +205,12 @@ class FollowUps:
         one before it, so any visit of the batch finds its previous visit in memory."""
         user = self.push.user
         wanted = {rid for rid in resident_of.values() if rid is not None}
-        visible = set(Resident.objects.visible_to(user).listed().filter(pk__in=wanted).values_list("pk", flat=True))
+        visible = set(Resident.objects.visible_to(user).listed().filter(pk__any=wanted).values_list("pk", flat=True))
         since = min(p.data.visit_date for _, p in parsed)
         latest = (FollowUpVisit.objects.filter(enrolment=OuterRef("pk"), visit_date__lt=since, mode__in=FACE_TO_FACE)
                   .order_by("-visit_date", "-id").values("id")[:1])
         enrolments = list(Enrolment.objects.current().select_for_update(of=("self",)).select_related("resident")
-                          .only(*TRACKED_FIELDS).filter(resident_id__in=visible, programme__in=CHRONIC)
+                          .only(*TRACKED_FIELDS).filter(resident_id__any=visible, programme__in=CHRONIC)
                           .annotate(latest_before=Subquery(latest)).order_by("pk"))
         by_resident = {}
         for e in enrolments:
@@ -221,11 +221,11 @@ class FollowUps:
         # Two index scans in one UNION ALL: an OR of the two conditions scanned the whole table.
         visits = FollowUpVisit.objects.values_list("enrolment_id", "pk", *PREVIOUS_FIELDS)
         for enrolment_id, pk, *previous in visits.filter(
-                pk__in=[e.latest_before for e in enrolments if e.latest_before]).union(
-                visits.filter(enrolment_id__in=by_id, visit_date__gte=since, mode__in=FACE_TO_FACE), all=True):
+                pk__any=[e.latest_before for e in enrolments if e.latest_before]).union(
+                visits.filter(enrolment_id__any=by_id, visit_date__gte=since, mode__in=FACE_TO_FACE), all=True):
             by_id[enrolment_id].visits.append((previous[0], pk, previous))
         # Any saved client id, visible or not: the action answers it (with the visit, or as not visible).
-        saved = set(FollowUpVisit.objects.filter(client_uuid__in=[p.client_id for _, p in parsed])
+        saved = set(FollowUpVisit.objects.filter(client_uuid__any=[p.client_id for _, p in parsed])
                     .values_list("client_uuid", flat=True))
         return tracks, saved, visible
 
