@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
@@ -275,7 +275,7 @@ class FollowUps:
             return
         visits = bulk.insert([v for _, _, v, _, _ in self.planned])
         self._refer([(v, t, d) for _, _, v, t, d in self.planned if d.next_action.is_referral])
-        update_enrolments([t.enrolment for t in {id(t): t for _, _, _, t, _ in self.planned}.values()])
+        bulk.update([t.enrolment for t in {id(t): t for _, _, _, t, _ in self.planned}.values()], ENROLMENT_FIELDS)
         audit.record_changes(self.push.user, "publichealth.followup_recorded", [
             (v, v.resident_id, {"class": v.follow_up_class, "next_action": v.next_action,
                                 "next_due": v.next_due.isoformat()}) for v in visits])
@@ -296,41 +296,17 @@ class FollowUps:
                 visit.referral = publichealth.refer_followup(self.push.user, track.enrolment, visit, decision)
             except ActionError as exc:
                 raise ReferralRefused from exc
-            FollowUpVisit.objects.filter(pk=visit.pk).update(referral=visit.referral)
+        bulk.update([visit for visit, _t, _d in referring], ("referral_id",))
 
 
-ENROLMENT_FIELDS = (("last_visit_date", "date"), ("last_class", "varchar"), ("next_due", "date"),
-                    ("next_due_label", "varchar"), ("status", "varchar"), ("ended_on", "date"))
-
-
-def update_enrolments(enrolments: list[Enrolment]) -> None:
-    """The follow-up fields of many enrolments in one UPDATE … FROM: on PostgreSQL from one array per column
-    (unnest), so the statement has seven parameters however many rows; elsewhere from VALUES, 500 rows a
-    statement. (Django's bulk_update builds a CASE per field and row and spent most of a push resolving them.)"""
-    table, names = Enrolment._meta.db_table, [name for name, _kind in ENROLMENT_FIELDS]
-    sets = ", ".join(f"{name} = v.{name}" for name in names)
-    if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%s::{kind}[]" for _name, kind in ENROLMENT_FIELDS)
-        columns = [[e.pk for e in enrolments], *([getattr(e, name) for e in enrolments] for name in names)]
-        with connection.cursor() as cur:
-            cur.execute(f"UPDATE {table} SET {sets} FROM unnest(%s::bigint[], {arrays}) AS v(id, {', '.join(names)}) "
-                        f"WHERE {table}.id = v.id", columns)
-        return
-    adapt = connection.ops.adapt_datefield_value
-    row = "(" + ", ".join(["%s"] * (1 + len(names))) + ")"
-    for start in range(0, len(enrolments), 500):
-        chunk = enrolments[start:start + 500]
-        params = [adapt(value) if kind == "date" else value for e in chunk
-                  for value, kind in ((e.pk, ""), *((getattr(e, name), kind) for name, kind in ENROLMENT_FIELDS))]
-        with connection.cursor() as cur:
-            cur.execute(f"WITH v(id, {', '.join(names)}) AS (VALUES {', '.join([row] * len(chunk))}) "
-                        f"UPDATE {table} SET {sets} FROM v WHERE {table}.id = v.id", params)
+# The follow-up fields of an enrolment a push updates (`publichealth.advance_enrolment`).
+ENROLMENT_FIELDS = ("last_visit_date", "last_class", "next_due", "next_due_label", "status", "ended_on")
 
 
 PREVIOUS_FIELDS = ("visit_date", "sbp", "dbp", "fpg", "adr", "next_action")
 # What the batch reads of an enrolment: the rules' inputs and the follow-up fields it updates.
 TRACKED_FIELDS = ("resident_id", "programme", "enrolled_on", "status", "resident__birth_date",
-                  *(name for name, _kind in ENROLMENT_FIELDS))
+                  *ENROLMENT_FIELDS)
 
 
 previous_values = attrgetter(*PREVIOUS_FIELDS)

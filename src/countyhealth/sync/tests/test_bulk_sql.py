@@ -1,11 +1,14 @@
-"""`field__any` (core.lookups) finds exactly what `field__in` finds, for every kind of value a push asks by
-(PostgreSQL gets them as one array)."""
+"""The SQL a phone's push is written with, on both databases: `field__any` (core.lookups) finds exactly what
+`field__in` finds, for every kind of value a push asks by (PostgreSQL gets them as one array); `bulk.update`
+and `bulk.insert_values` write every kind of value a push writes."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 
 from countyhealth.audit.models import AuditLog
+from countyhealth.core import bulk
 from countyhealth.sync.models import Device, Mutation
 
 
@@ -55,3 +58,28 @@ def test_postgresql_gets_one_array_parameter(mutations):
         assert sql.count("= ANY(") == 2 and " IN (" not in sql
     else:
         assert sql.count(" IN (") == 2
+
+
+def test_update_writes_each_rows_own_values_and_nothing_else(mutations):
+    first, second, third, _fourth = mutations
+    moved = first.applied_at - timedelta(days=3)
+    first.kind, first.object_id, first.client_id, first.applied_at = "contract", None, uuid.uuid4(), moved
+    second.kind, second.object_id, second.client_id = "血压 \"高\"\t第二行", 10**12, None
+    bulk.update([first, second], ("kind", "object_id", "client_id", "applied_at"))
+    stored = {m.pk: m for m in Mutation.objects.all()}
+    assert (stored[first.pk].kind, stored[first.pk].object_id, stored[first.pk].client_id,
+            stored[first.pk].applied_at) == ("contract", None, first.client_id, moved)
+    assert (stored[second.pk].kind, stored[second.pk].object_id, stored[second.pk].client_id) == (
+        "血压 \"高\"\t第二行", 10**12, None)
+    assert (stored[third.pk].kind, stored[third.pk].object_id) == ("followup", 2)
+
+
+def test_insert_values_fills_defaults_and_encodes_json(mutations):
+    device_id = mutations[0].device_id
+    ids = bulk.insert_values(Mutation, ("device_id", "mutation_id", "kind", "result"), [
+        (device_id, uuid.uuid4(), "followup", {"status": "applied", "text": "第二行\n\\"}),
+        (device_id, uuid.uuid4(), "contract", {})])
+    stored = list(Mutation.objects.filter(pk__in=ids).order_by("pk"))
+    assert [m.pk for m in stored] == ids
+    assert [m.result for m in stored] == [{"status": "applied", "text": "第二行\n\\"}, {}]
+    assert all(m.applied_at is not None and m.client_id is None and m.object_id is None for m in stored)
