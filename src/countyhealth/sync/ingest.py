@@ -7,9 +7,9 @@
 * Follow-ups — the bulk of a day's work — are validated and classified first, all in memory, with the
   residents, enrolments, earlier visits and saved client ids read in one query each; then the accepted ones are
   written with one statement per table (visits, enrolment updates, audit rows, mutation rows, change log). A
-  refused follow-up writes nothing. A follow-up the rules send to the county hospital gets its referral from
-  `publichealth.refer_followup` once the visits are written; should that fail, the whole push is applied
-  again one mutation at a time, where the action refuses that follow-up alone. A follow-up whose client id
+  refused follow-up writes nothing. The follow-ups the rules send to the county hospital get their referrals
+  together from `publichealth.refer_followups` once the visits are written; should that fail, the whole push
+  is applied again one mutation at a time, where the action refuses that follow-up alone. A follow-up whose client id
   is already saved goes through `publichealth.do_record_followup`, which answers with the saved visit.
 
 The classification is the publichealth rules' own (`rules.classify_visit`, `validate_followup`); the row a
@@ -286,16 +286,19 @@ class FollowUps:
 
 
     def _refer(self, referring: list) -> None:
-        """Each referring visit's referral, as `do_record_followup` makes it (with the resident read whole)."""
+        """The referring visits' referrals, as `do_record_followup` makes each, all at once
+        (`publichealth.refer_followups`, with the residents read whole)."""
         if not referring:
             return
         residents = Resident.objects.in_bulk({t.enrolment.resident_id for _, t, _ in referring})
-        for visit, track, decision in referring:
+        for _visit, track, _decision in referring:
             track.enrolment.resident = residents[track.enrolment.resident_id]
-            try:
-                visit.referral = publichealth.refer_followup(self.push.user, track.enrolment, visit, decision)
-            except ActionError as exc:
-                raise ReferralRefused from exc
+        try:
+            made = publichealth.refer_followups(self.push.user, [(t.enrolment, v, d) for v, t, d in referring])
+        except ActionError as exc:
+            raise ReferralRefused from exc
+        for (visit, _track, _decision), referral in zip(referring, made, strict=True):
+            visit.referral = referral
         bulk.update([visit for visit, _t, _d in referring], ("referral_id",))
 
 
