@@ -13,7 +13,8 @@ gathered into one village doctor's clinic. Then:
 * ingest — hypertension and diabetes follow-ups queued on the phone (a round a week over the village's
   chronic patients), pushed as `POST /api/sync/push` batches of 200: one transaction per push, follow-ups
   validated and classified by the publichealth rules and written in bulk (`sync/ingest.py`: visits, enrolment
-  updates, audit rows, change log, mutation rows), then a referral for each visit the rules refer. The same
+  updates, audit rows, change log, mutation rows), then the referrals of the visits the rules refer, together
+  (their summaries from one query per timeline source for all the push's residents). The same
   with routine follow-ups only (every visit at target), which isolates the referrals' share. Then the first
   queue's batches replayed (answered from the stored results). Baseline: the same number of follow-up rows
   written with one bulk_create. `--profile` prints cProfile's top costs of one extra push of the queue.
@@ -241,7 +242,7 @@ def run(args, engine: str) -> None:
     referred = referrals_made() - before
     print(f"  ingest: {len(mutations):,} follow-up mutations ({people} enrolments) in {seconds:.2f} s: "
           f"{len(mutations) / seconds:,.0f} mutations/s (target ≥ 2,000) {statuses}, {referred} referred "
-          f"(each referral: its summary, notifications and access grant, ~20 queries) · load {load()}")
+          f"({referred / len(mutations):.1%}) · load {load()}")
     replay = mutations
     mutations, _people = followup_mutations(doctor, args.mutations, uncontrolled_every=0)
     before = referrals_made()
