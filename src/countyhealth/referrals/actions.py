@@ -78,7 +78,6 @@ class ReferralRequest:
     care_plan: dict | None = None
 
 
-@transaction.atomic(savepoint=False)
 def create_referral(*, acting_user, **request) -> Referral:
     """Runs inside the caller's action: the referral commits with the record that triggered it. The recent
     records are attached to the summary under "recent" (the caller's own keys are kept). Takes
