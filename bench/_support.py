@@ -146,13 +146,14 @@ class CopySink(_PresetIds):
         return ids
 
 
-def run_on_chosen_database(postgres: bool, run, name: str) -> None:
+def run_on_chosen_database(postgres: bool, run, name: str, *, durable: bool = False) -> None:
     """Set Django up on a throwaway PostgreSQL cluster (`--postgres`) or a scratch SQLite file, then call
-    `run(database_label)`."""
+    `run(database_label)`. `durable`: the cluster flushes its WAL at each commit, as a production server does
+    (a bench of writes); otherwise fsync is off, as in the tests."""
     if postgres:
         from tests.support.pg import throwaway_postgres
 
-        with throwaway_postgres() as url:
+        with throwaway_postgres(fast=not durable) as url:
             setup_django(url)
             run("PostgreSQL")
     else:

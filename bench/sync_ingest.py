@@ -4,6 +4,9 @@ download of a 2,000-resident village (target < 5 s).
     .venv/bin/python bench/sync_ingest.py                    # SQLite
     .venv/bin/python bench/sync_ingest.py --postgres --mutations 4000
 
+PostgreSQL runs durable, as in production: fsync and full-page writes on, a WAL flush at each push's commit
+(`--fsync-off` for the tests' setting). The seeded county is checkpointed before the measures.
+
 A fresh database gets the demo county with programmes (`seed_county(programmes=True)`); 2,000 residents are
 gathered into one village doctor's clinic. Then:
 
@@ -217,9 +220,10 @@ def run(args, engine: str) -> None:
     print(f"seeding {args.residents:,} residents with programmes…", file=sys.stderr, flush=True)
     seed_county(residents=args.residents, seed=1, programmes=True)
     (doctor, clinic_id), *others = gather_villages(1 + args.phones)
-    if engine == "PostgreSQL":  # planner statistics, as autovacuum keeps them on a live database
+    if engine == "PostgreSQL":  # planner statistics, and the seed's pages on disk, as on a live database
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+            cursor.execute("CHECKPOINT")
     _device, token = actions.do_register_device(acting_user=doctor, name="bench")
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # Django's test client's host name
     client = Client()
@@ -227,7 +231,8 @@ def run(args, engine: str) -> None:
     # reverse() builds the URL tables (seconds, once per process).
     client.get("/api/sync/rules")
     reverse("records:record-detail", args=[1])
-    print(f"sync bench · {engine} · {machine()}")
+    durability = "" if engine != "PostgreSQL" else " (fsync off)" if args.fsync_off else " (durable: fsync on)"
+    print(f"sync bench · {engine}{durability} · {machine()}")
     seconds, residents, pages, size = first_download(client, token)
     raw_seconds, raw_rows = raw_read(clinic_id)
     print(f"  first download: {residents:,} residents in {pages} pages, {size / 1e6:.1f} MB: {seconds:.2f} s "
@@ -276,8 +281,10 @@ def main() -> None:
     parser.add_argument("--phones", type=int, default=2, help="phones pushing at once in the concurrent phase")
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--profile", action="store_true", help="profile one extra push of the queue first")
+    parser.add_argument("--fsync-off", action="store_true",
+                        help="PostgreSQL without fsync, as the tests run it (and as this bench did before 2026-11-24)")
     args = parser.parse_args()
-    run_on_chosen_database(args.postgres, lambda database: run(args, database), "sync")
+    run_on_chosen_database(args.postgres, lambda database: run(args, database), "sync", durable=not args.fsync_off)
 
 
 if __name__ == "__main__":
