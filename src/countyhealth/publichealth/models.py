@@ -42,14 +42,17 @@ class Enrolment(models.Model):
         COMPLETED = "completed", _("Programme completed")
         PREGNANCY_LOSS = "pregnancy_loss", _("Pregnancy ended without a birth")
 
-    resident = models.ForeignKey(Resident, models.PROTECT, related_name="enrolments", verbose_name=_("resident"))
+    # No index of their own on resident and catchment_org: `enrolment_resident` and `enrolment_due` lead with
+    # them, and every index costs each follow-up's update of the enrolment.
+    resident = models.ForeignKey(Resident, models.PROTECT, related_name="enrolments", verbose_name=_("resident"),
+                                 db_index=False)
     programme = models.CharField(_("programme"), max_length=16, choices=PROGRAMME_CHOICES)
     enrolled_on = models.DateField(_("enrolled on"))
     diagnosis_date = models.DateField(_("diagnosis date"), null=True, blank=True)
     responsible_doctor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                            related_name="+", verbose_name=_("responsible doctor"))
     catchment_org = models.ForeignKey(Organisation, models.PROTECT, related_name="+",
-                                      verbose_name=_("responsible organisation"))
+                                      verbose_name=_("responsible organisation"), db_index=False)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("end reason"), max_length=20, choices=EndReason.choices, blank=True)
@@ -110,8 +113,10 @@ class FollowUpVisit(models.Model):
         WEAK = "weak", _("Weakened")
         ABSENT = "absent", _("Absent")
 
-    resident = models.ForeignKey(Resident, models.PROTECT, related_name="followups", verbose_name=_("resident"))
-    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="followups")
+    # Indexed by `followup_resident_date` and `followup_enrolment_date`, which lead with them.
+    resident = models.ForeignKey(Resident, models.PROTECT, related_name="followups", verbose_name=_("resident"),
+                                 db_index=False)
+    enrolment = models.ForeignKey(Enrolment, models.PROTECT, related_name="followups", db_index=False)
     programme = models.CharField(_("programme"), max_length=16, choices=PROGRAMME_CHOICES)
     visit_date = models.DateField(_("visit date"))
     mode = models.CharField(_("visit mode"), max_length=8, choices=_choices(VisitMode))
