@@ -100,8 +100,9 @@ def raw_read(clinic_id):
 
 def followup_mutations(doctor, count, uncontrolled_every=9):
     """A queue of routine follow-ups: every chronic patient of the village in turn, a round a week (the last
-    round today), blood pressure mostly controlled and one visit in nine above target, as a village doctor's
-    days go; the rules refer a patient after two uncontrolled visits in a row."""
+    round today), blood pressure controlled but for one patient in nine, who stays above target at every
+    round; the rules refer such a patient after two uncontrolled visits in a row, and then count again, so
+    about one visit in eighteen after the first round is referred."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -119,7 +120,7 @@ def followup_mutations(doctor, count, uncontrolled_every=9):
     for i in range(count):
         resident, programme, enrolled_on = people[i % len(people)]
         day = max(today - timedelta(weeks=rounds - 1 - i // len(people)), enrolled_on)
-        high = bool(uncontrolled_every) and i % uncontrolled_every == 0
+        high = bool(uncontrolled_every) and i % len(people) % uncontrolled_every == 0
         data = {"visit_date": day.isoformat(), "mode": "home", "sbp": 150 if high else 112 + i % 25,
                 "dbp": 95 if high else 70 + i % 15}
         if programme == "diabetes":
