@@ -9,8 +9,9 @@
   written with one statement per table (visits, enrolment updates, audit rows, mutation rows, change log). A
   refused follow-up writes nothing. The follow-ups the rules send to the county hospital get their referrals
   together from `publichealth.refer_followups` once the visits are written; should that fail, the whole push
-  is applied again one mutation at a time, where the action refuses that follow-up alone. A follow-up whose client id
-  is already saved goes through `publichealth.do_record_followup`, which answers with the saved visit.
+  is applied again one mutation at a time, where the action refuses that follow-up alone. A follow-up whose
+  client id is already saved goes through `publichealth.do_record_followup`, which answers with the saved
+  visit.
 
 The classification is the publichealth rules' own (`rules.classify_visit`, `validate_followup`); the row a
 follow-up writes mirrors `do_record_followup`, which `test_ingest` checks field by field."""
@@ -199,7 +200,7 @@ class FollowUps:
         return {position: p.resident if p.resident is not None else registered.get(p.resident_client_id)
                 for position, p in parsed}
 
-    def _load(self, parsed, resident_of: dict) -> tuple[dict, dict, set]:
+    def _load(self, parsed, resident_of: dict) -> tuple[dict, set, set]:
         """Tracks by (resident, programme), the client ids already saved, and the visible residents: four
         queries. A track knows every face-to-face visit from the batch's earliest visit date on, and the latest
         one before it, so any visit of the batch finds its previous visit in memory."""
