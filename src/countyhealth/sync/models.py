@@ -70,7 +70,9 @@ class Device(models.Model):
 class Mutation(models.Model):
     """A phone change applied once: the stored result answers every replay of the same mutation id."""
 
-    device = models.ForeignKey(Device, models.PROTECT, related_name="mutations")
+    # Indexed by the unique (device, mutation_id): with an index of its own, the planner scanned all of a
+    # phone's mutations for each push's replay check.
+    device = models.ForeignKey(Device, models.PROTECT, related_name="mutations", db_index=False)
     mutation_id = models.UUIDField()
     kind = models.CharField(max_length=30)
     # The phone's id of the record the mutation created (a registered resident), so later mutations may refer
