@@ -35,6 +35,13 @@ def test_any_matches_in_for_ids_uuids_and_text(mutations):
     assert both(device_id=(mutations[0].device_id,)) == {first, second, third, fourth}
 
 
+def test_excluding_any_keeps_what_excluding_in_keeps(mutations):
+    unlinked = Mutation.objects.create(device_id=mutations[0].device_id, mutation_id=uuid.uuid4(), kind="followup")
+    kept = set(Mutation.objects.exclude(object_id__any=[1, 2]).values_list("pk", flat=True))
+    assert kept == set(Mutation.objects.exclude(object_id__in=[1, 2]).values_list("pk", flat=True))
+    assert kept == {mutations[0].pk, mutations[3].pk, unlinked.pk}  # a NULL is not among [1, 2]
+
+
 def test_any_of_nothing_finds_nothing(mutations):
     assert not Mutation.objects.filter(pk__any=[]).exists()
     assert not Mutation.objects.filter(object_id__any=[None]).exists()
