@@ -233,6 +233,13 @@ class _Registration:
     def paged(self) -> bool:
         return getattr(self.provider, "timeline_paged", False)
 
+    def entries(self, resident, user, window: Window) -> list[TimelineEntry]:
+        """A provider without sources asked for one resident's window: its own page when it pages itself,
+        else its whole list cut here."""
+        if self.paged:
+            return self.provider(resident, user, window)
+        return _cut(self.provider(resident, user), window)
+
 
 _registry: dict[str, _Registration] = {}
 
@@ -288,10 +295,8 @@ def page_for(resident, user, *, kinds: Iterable[str] | None = None, before: str 
     for rank, registration, window, sources in asked:
         if sources is not None:
             entries = gather(window, *sources, present={i for r, i in present if r == rank})
-        elif registration.paged:
-            entries = registration.provider(resident, user, window)
         else:
-            entries = _cut(registration.provider(resident, user), window)
+            entries = registration.entries(resident, user, window)
         lists.append([(rank, entry) for entry in entries if window.wants(entry.kind)])
     merged = list(islice(heapq.merge(*lists, key=_merge_order, reverse=True), limit + 1))
     page = merged[:limit]
@@ -316,10 +321,8 @@ def newest_of_each_source(resident, user, *, count: int, leave_out: Iterable[str
         if isinstance(provider, SourceProvider):
             asked.extend(((rank, i), source, window, i)
                          for i, source in enumerate(provider.sources_of(resident, user)) if source.kind not in left_out)
-        elif registration.paged:
-            lists.append(provider(resident, user, window))
         else:
-            lists.append(_cut(provider(resident, user), window))
+            lists.append(registration.entries(resident, user, window))
     present = _present(asked)
     lists.extend(gather(window, source) for key, source, _w, _i in asked if key in present)
     return sorted((entry for entries in lists for entry in entries), key=_order, reverse=True)
@@ -347,8 +350,7 @@ def newest_of_each_source_by_resident(residents: Iterable, user, *, count: int,
                          for i, source in enumerate(provider.sources(user)) if source.kind not in left_out)
             continue
         for resident in residents:
-            entries = provider(resident, user, window) if registration.paged else _cut(provider(resident, user), window)
-            lists[resident.pk].append(entries)
+            lists[resident.pk].append(registration.entries(resident, user, window))
     present = _present(asked)
     for key, source, _w, _i in asked:
         if key in present:
