@@ -21,10 +21,10 @@ def notify_users(user_ids: Iterable[int], *, kind: str, title: str, body: str = 
 
 @transaction.atomic(savepoint=False)
 def notify_each(messages: Iterable[tuple[Iterable[int], dict]]) -> list[Notification]:
-    """Many `notify_users` in one INSERT: (user ids, its keyword arguments) for each message."""
+    """Many `notify_users` in one INSERT: (user ids, its keyword arguments, all of them) for each message."""
     rows = [
-        Notification(recipient_id=user_id, kind=m["kind"], title=str(m["title"])[:200], body=str(m.get("body", "")),
-                     url=m.get("url", ""), urgent=m.get("urgent", False), resident_id=m.get("resident_id"))
+        Notification(recipient_id=user_id, kind=m["kind"], title=str(m["title"])[:200], body=str(m["body"]),
+                     url=m["url"], urgent=m["urgent"], resident_id=m["resident_id"])
         for user_ids, m in messages
         for user_id in dict.fromkeys(user_ids)
     ]
@@ -33,27 +33,28 @@ def notify_each(messages: Iterable[tuple[Iterable[int], dict]]) -> list[Notifica
 
 def org_user_ids(org_id: int, *, roles: Iterable[Role] | None = None, subtree: bool = False) -> list[int]:
     """Active users of an organisation (and of its subtree when asked), optionally of some roles only."""
-    users = get_user_model().objects.filter(is_active=True)
+    users = _active_users(roles)
     if subtree:
         org = Organisation.objects.get(pk=org_id)
         users = users.filter(organisation__in=Organisation.objects.subtree_of(org))
     else:
         users = users.filter(organisation_id=org_id)
-    if roles is not None:
-        users = users.filter(role__in=list(roles))
     return list(users.values_list("id", flat=True))
 
 
 def org_users(org_ids: Iterable[int], *, roles: Iterable[Role] | None = None) -> dict[int, list[int]]:
     """`org_user_ids` of many organisations (no subtree) in one query: organisation id → its user ids."""
     org_ids = list(org_ids)
-    users = get_user_model().objects.filter(is_active=True, organisation_id__in=org_ids)
-    if roles is not None:
-        users = users.filter(role__in=list(roles))
+    users = _active_users(roles).filter(organisation_id__in=org_ids)
     found: dict[int, list[int]] = {org_id: [] for org_id in org_ids}
     for user_id, org_id in users.order_by("id").values_list("id", "organisation_id"):
         found[org_id].append(user_id)
     return found
+
+
+def _active_users(roles: Iterable[Role] | None):
+    users = get_user_model().objects.filter(is_active=True)
+    return users if roles is None else users.filter(role__in=list(roles))
 
 
 def notify_org(org_id: int, *, roles: Iterable[Role] | None = None, subtree: bool = False,
