@@ -78,7 +78,9 @@ def clean_care_plan(plan: dict | None, *, today: date) -> dict:
 
 
 SUMMARY_PER_KIND = 3
-NOT_SUMMARISED = frozenset({"referral"})  # a referral's summary is about care, not about earlier referrals
+# A referral's summary is about care: not earlier referrals, nor the record's own history (opened, details
+# changed, status) or the family-doctor contract, which would take the places of clinical entries in its 20.
+NOT_SUMMARISED = frozenset({"referral", "record", "contract"})
 
 
 def pick_summary(entries) -> list[dict]:

@@ -40,9 +40,11 @@ def test_bad_care_plans(plan):
     assert error.value.code == "bad_care_plan"
 
 
-def test_pick_summary_keeps_latest_per_kind_and_skips_referrals():
+def test_pick_summary_keeps_latest_per_kind_and_skips_referrals_and_the_records_history():
     entries = [TimelineEntry(at=TODAY - dt.timedelta(days=i), kind="followup", title=f"随访{i}") for i in range(5)]
     entries.append(TimelineEntry(at=TODAY, kind="referral", title="转诊"))
+    entries.append(TimelineEntry(at=TODAY, kind="record", title="建档"))
+    entries.append(TimelineEntry(at=TODAY, kind="contract", title="签约"))
     entries.append(TimelineEntry(at=TODAY, kind="ecg", title="心电图", summary="窦性心律"))
     picked = rules.pick_summary(entries)
     assert [p["title"] for p in picked] == ["随访0", "随访1", "随访2", "心电图"]
