@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from countyhealth.core import timeline
+from countyhealth.core.choices import display
 from countyhealth.core.timeline import Source, TimelineEntry
 
 from . import rules
@@ -17,7 +18,7 @@ def _entry(ecg: Ecg) -> TimelineEntry:
     summary = ("；".join(report.phrase_labels()) + (f" {report.conclusion}" if report.conclusion else "")
                if report else str(rules.RHYTHM_LABELS.get(ecg.analysis.get("rhythm"), "")))
     return TimelineEntry(at=ecg.uploaded_at, kind="ecg",
-                         title=_("Remote ECG (%(status)s)") % {"status": ecg.get_status_display()},
+                         title=_("Remote ECG (%(status)s)") % {"status": display(ecg, "status")},
                          summary=summary, organisation=ecg.organisation.name)
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from countyhealth.core import timeline
+from countyhealth.core.choices import display
 from countyhealth.core.timeline import Source, TimelineEntry
 
 from .models import Contract, ContractPackage
@@ -31,7 +32,7 @@ def provider(user) -> list[Source]:
     def terminated(c):
         return TimelineEntry(
             at=c.terminated_on, kind="contract",
-            title=_("Contract terminated: %(reason)s") % {"reason": c.get_termination_reason_display()},
+            title=_("Contract terminated: %(reason)s") % {"reason": display(c, "termination_reason")},
             summary=c.termination_note, organisation=c.team.organisation.name, url=url(c))
 
     contracts = Contract.objects.select_related("team__organisation")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from countyhealth.core import timeline
+from countyhealth.core.choices import display
 from countyhealth.core.timeline import Source, TimelineEntry
 
 from .models import ImagingReport, ImagingStudy
@@ -18,7 +19,7 @@ KINDS = {"imaging": gettext_lazy("Imaging")}
 def _entry(s: ImagingStudy) -> TimelineEntry:
     reports = sorted(s.reports.all(), key=lambda r: r.version)
     title = _("%(modality)s study %(description)s: %(status)s") % {
-        "modality": s.modality or _("Imaging"), "description": s.study_description, "status": s.get_status_display()}
+        "modality": s.modality or _("Imaging"), "description": s.study_description, "status": display(s, "status")}
     return TimelineEntry(at=s.shown_at, kind="imaging", title=title,
                          summary=reports[-1].impression if reports else s.clinical_question,
                          organisation=s.from_org.name, url=reverse("imaging:study-detail", args=[s.pk]))

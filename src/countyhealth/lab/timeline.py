@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from countyhealth.core import timeline
+from countyhealth.core.choices import display
 from countyhealth.core.timeline import Source, TimelineEntry
 
 from .models import CriticalAlert, LabReport
@@ -25,7 +26,7 @@ def _alert(a: CriticalAlert) -> TimelineEntry:
         at=a.notified_at, kind="critical_value",
         title=_("Critical value %(test)s %(value)s %(unit)s") % {
             "test": a.test.name_zh, "value": a.display_value, "unit": a.unit},
-        summary=a.get_status_display() + (f" · {a.ack_by.full_name or a.ack_by.username}" if a.ack_by else ""),
+        summary=display(a, "status") + (f" · {a.ack_by.full_name or a.ack_by.username}" if a.ack_by else ""),
         organisation=a.ordering_org.name, url=reverse("lab:alert-detail", args=[a.pk]))
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from countyhealth.core import timeline
+from countyhealth.core.choices import display
 from countyhealth.core.timeline import Source, TimelineEntry
 
 from . import rules
@@ -25,8 +26,8 @@ def provider(user) -> list[Source]:
 
     def enrolment(e):
         return TimelineEntry(at=e.enrolled_on, kind="enrolment",
-                             title=_("Enrolled: %(p)s") % {"p": e.get_programme_display()},
-                             summary=e.get_status_display(), organisation=e.catchment_org.name, url=programmes_url(e))
+                             title=_("Enrolled: %(p)s") % {"p": display(e, "programme")},
+                             summary=display(e, "status"), organisation=e.catchment_org.name, url=programmes_url(e))
 
     def followup(v):
         measures = f"{v.sbp}/{v.dbp} mmHg" if v.sbp else ""
@@ -34,8 +35,8 @@ def provider(user) -> list[Source]:
             measures += f"{' · ' if measures else ''}FPG {v.fpg}"
         return TimelineEntry(
             at=v.visit_date, kind="followup",
-            title=_("%(p)s follow-up: %(c)s") % {"p": v.get_programme_display(), "c": v.get_follow_up_class_display()},
-            summary=f"{measures} → {v.get_next_action_display()}", organisation=v.organisation.name,
+            title=_("%(p)s follow-up: %(c)s") % {"p": display(v, "programme"), "c": display(v, "follow_up_class")},
+            summary=f"{measures} → {display(v, 'next_action')}", organisation=v.organisation.name,
             url=reverse("publichealth:followup-detail", args=[v.pk]))
 
     def child_visit(c):

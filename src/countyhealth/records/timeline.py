@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from countyhealth.core import timeline
+from countyhealth.core.choices import display
 from countyhealth.core.timeline import Source, TimelineEntry
 
 from .models import AnnualHealthCheck, Diagnosis, PersonalInfo, PersonalInfoChange, RecordStatusChange
@@ -66,7 +67,7 @@ def provider(user) -> list[Source]:
             detail = f"{change.death_date:%Y-%m-%d} {detail}"
         return TimelineEntry(
             at=change.changed_at, kind="record",
-            title=_("Record status: %(status)s") % {"status": change.get_to_status_display()},
+            title=_("Record status: %(status)s") % {"status": display(change, "to_status")},
             summary=detail, organisation=change.organisation.name if change.organisation else "",
             url=record_url(change))
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from countyhealth.core import timeline
+from countyhealth.core.choices import display
 from countyhealth.core.timeline import Source, TimelineEntry
 
 from .models import Referral
@@ -15,8 +16,8 @@ KINDS = {"referral": gettext_lazy("Referral")}
 def _entry(r: Referral) -> TimelineEntry:
     return TimelineEntry(at=r.created_at, kind="referral",
                          title=_("%(direction)s referral to %(org)s (%(urgency)s) · %(status)s") % {
-                             "direction": r.get_direction_display(), "org": r.to_org.name,
-                             "urgency": r.get_urgency_display(), "status": r.get_status_display()},
+                             "direction": display(r, "direction"), "org": r.to_org.name,
+                             "urgency": display(r, "urgency"), "status": display(r, "status")},
                          summary=r.reason, organisation=r.from_org.name, url=reverse("referrals:detail", args=[r.pk]))
 
 

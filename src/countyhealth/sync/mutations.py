@@ -5,14 +5,13 @@ ids, and calls the domain action — the same rules as the PC. Runs inside a sav
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from typing import Literal
 from uuid import UUID
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field
 
+from countyhealth.core.choices import choice_label
 from countyhealth.core.codes import label
 from countyhealth.core.errors import ActionError, Conflict, NotVisible
 from countyhealth.familydoctor import actions as familydoctor
@@ -91,20 +90,13 @@ class FollowUpPayload(ResidentRef):
 
 
 def decision_result(visit) -> dict:
-    language = get_language()
     return {
         "status": "applied", "server_id": visit.pk, "client_id": str(visit.client_uuid),
         "resident": visit.resident_id, "follow_up_class": visit.follow_up_class,
-        "follow_up_class_label": _choice_label(FollowUpClass, visit.follow_up_class, language),
-        "next_action": visit.next_action, "next_action_label": _choice_label(NextAction, visit.next_action, language),
+        "follow_up_class_label": choice_label(FollowUpClass, visit.follow_up_class),
+        "next_action": visit.next_action, "next_action_label": choice_label(NextAction, visit.next_action),
         "next_due": visit.next_due.isoformat(), "reasons": visit.reasons,
     }
-
-
-@lru_cache(maxsize=128)
-def _choice_label(choices, value: str, language: str | None) -> str:
-    """A choice's label in the language (translated once per process, not once per follow-up of a push)."""
-    return str(choices(value).label)
 
 
 def record_followup(user, device, payload: dict) -> Outcome:
