@@ -64,8 +64,9 @@ def emergency_reasons(facts: VisitFacts, rules: RuleSet) -> list[Reason]:
         out.append(Reason("D2", _("Blood glucose ≤ %(value)s mmol/L"), (("value", rules.glucose_emergency_low),)))
     if is_severe_bp(facts.sbp, facts.dbp, rules):
         out.append(Reason("D3", E1_MESSAGE, severe_bp_params(rules)))
-    out += [Reason("D4", sign.label) for sign in DiabetesDangerSign
-            if sign.criterion == "D4" and sign in facts.danger_signs]
+    if facts.danger_signs:  # in the table's order, not the form's
+        out += [Reason("D4", sign.label) for sign in DiabetesDangerSign
+                if sign.criterion == "D4" and sign in facts.danger_signs]
     if facts.heart_rate is not None and facts.heart_rate > rules.heart_rate_max:
         out.append(Reason("D5", _("Persistent tachycardia: heart rate above %(hr)s/min"),
                           (("hr", rules.heart_rate_max),)))

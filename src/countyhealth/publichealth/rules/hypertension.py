@@ -62,7 +62,8 @@ def emergency_reasons(facts: VisitFacts, rules: RuleSet) -> list[Reason]:
     out = []
     if is_severe_bp(facts.sbp, facts.dbp, rules):
         out.append(Reason("E1", E1_MESSAGE, severe_bp_params(rules)))
-    out += [Reason("E2", sign.label) for sign in HypertensionDangerSign if sign in facts.danger_signs]
+    if facts.danger_signs:  # in the table's order, not the form's
+        out += [Reason("E2", sign.label) for sign in HypertensionDangerSign if sign in facts.danger_signs]
     if (facts.pregnant or facts.lactating) and (
         (facts.sbp is not None and facts.sbp >= rules.pregnancy_sbp)
         or (facts.dbp is not None and facts.dbp >= rules.pregnancy_dbp)
