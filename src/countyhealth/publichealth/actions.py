@@ -223,8 +223,9 @@ def visit_facts(enrolment: Enrolment, data: dict, others: frozenset | None = Non
     )
 
 
-def validate_followup(facts: rules.VisitFacts, data: dict) -> None:
-    errors = rules.validate_follow_up(facts, today=_today())
+def validate_followup(facts: rules.VisitFacts, data: dict, today: date | None = None) -> None:
+    """`today`: the caller's, when it validates many follow-ups at once."""
+    errors = rules.validate_follow_up(facts, today=today or _today())
     extra = rules.validate_vitals(weight_kg=_decimal(data.get("weight_kg")), height_cm=_decimal(data.get("height_cm")))
     errors.update(extra)
     if errors:

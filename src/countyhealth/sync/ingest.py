@@ -22,6 +22,7 @@ from operator import attrgetter
 
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
@@ -171,6 +172,7 @@ class FollowUps:
         self.push, self.positions, self.pending = push, positions, pending
         self.planned = []      # (position, payload, visit, track, decision)
         self.one_by_one = []   # positions for do_record_followup, in push order
+        self.today = timezone.localdate()
 
     def apply(self) -> None:
         if not self.positions:
@@ -266,7 +268,7 @@ class FollowUps:
         """`publichealth.decide_followup` with the other programmes and the previous visit from memory."""
         enrolment = track.enrolment
         facts = publichealth.visit_facts(enrolment, data, track.others)
-        publichealth.validate_followup(facts, data)
+        publichealth.validate_followup(facts, data, self.today)
         if facts.visit_date < enrolment.enrolled_on:
             raise ActionError(_("The visit date is before the enrolment date."), code="invalid", field="visit_date")
         return facts, rules.classify_visit(facts, track.previous(facts.visit_date))
