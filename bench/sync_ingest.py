@@ -17,8 +17,8 @@ gathered into one village doctor's clinic. Then:
   chronic patients), pushed as `POST /api/sync/push` batches of 200: one transaction per push, follow-ups
   validated and classified by the publichealth rules and written in bulk (`sync/ingest.py`: visits, enrolment
   updates, audit rows, change log, mutation rows), then the referrals of the visits the rules refer, together
-  (their summaries from one query per timeline source for all the push's residents). The same
-  with routine follow-ups only (every visit at target), which isolates the referrals' share. Then the first
+  (their summaries from one query per timeline source for all the push's residents). Then the following
+  weeks' queue with routine follow-ups only (every visit at target), which isolates the referrals' share. Then the first
   queue's batches replayed (answered from the stored results). Baseline: the same number of follow-up rows
   written with one bulk_create. `--profile` prints cProfile's top costs of one extra push of the queue.
 * ingest at once — `--phones` doctors of other villages push their own queues at the same moment, each from
@@ -98,28 +98,25 @@ def raw_read(clinic_id):
     return time.perf_counter() - started, len(rows)
 
 
-def followup_mutations(doctor, count, uncontrolled_every=9):
+def followup_mutations(doctor, count, uncontrolled_every=9, weeks_ago=0):
     """A queue of routine follow-ups: every chronic patient of the village in turn, a round a week (the last
-    round today), blood pressure controlled but for one patient in nine, who stays above target at every
+    round `weeks_ago` weeks before today, so that queues pushed one after the other follow each other in
+    time, as a phone's do: each push finds only earlier visits of its patients), blood pressure controlled but for one patient in nine, who stays above target at every
     round; the rules refer such a patient after two uncontrolled visits in a row, and then count again, so
     about one visit in eighteen after the first round is referred."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from countyhealth.publichealth.models import Enrolment
-
     today = timezone.localdate()
-    people = list(Enrolment.objects.current().filter(catchment_org_id=doctor.organisation_id,
-                                                     programme__in=["hypertension", "diabetes"])
-                  .values_list("resident_id", "programme", "enrolled_on"))
+    people = list(chronic(doctor).values_list("resident_id", "programme", "enrolled_on"))
     if not people:
         raise SystemExit("no chronic enrolments in the village; seed more residents")
     rounds = -(-count // len(people))
     queue = []
     for i in range(count):
         resident, programme, enrolled_on = people[i % len(people)]
-        day = max(today - timedelta(weeks=rounds - 1 - i // len(people)), enrolled_on)
+        day = max(today - timedelta(weeks=weeks_ago + rounds - 1 - i // len(people)), enrolled_on)
         high = bool(uncontrolled_every) and i % len(people) % uncontrolled_every == 0
         data = {"visit_date": day.isoformat(), "mode": "home", "sbp": 150 if high else 112 + i % 25,
                 "dbp": 95 if high else 70 + i % 15}
@@ -128,6 +125,13 @@ def followup_mutations(doctor, count, uncontrolled_every=9):
         queue.append({"id": str(uuid.uuid4()), "kind": "followup", "payload": {
             "resident": resident, "programme": programme, "client_id": str(uuid.uuid4()), "data": data}})
     return queue, len(people)
+
+
+def chronic(doctor):
+    from countyhealth.publichealth.models import Enrolment
+
+    return Enrolment.objects.current().filter(catchment_org_id=doctor.organisation_id,
+                                              programme__in=["hypertension", "diabetes"])
 
 
 def push_all(client, token, mutations, batch=200):
@@ -221,9 +225,9 @@ def run(args, engine: str) -> None:
     print(f"seeding {args.residents:,} residents with programmes…", file=sys.stderr, flush=True)
     seed_county(residents=args.residents, seed=1, programmes=True)
     (doctor, clinic_id), *others = gather_villages(1 + args.phones)
-    if engine == "PostgreSQL":  # planner statistics, and the seed's pages on disk, as on a live database
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    if engine == "PostgreSQL":  # vacuumed, with planner statistics and the seed's pages on disk, as a live
+        with connection.cursor() as cursor:  # database is (and no autovacuum of the seed during the measures)
+            cursor.execute("VACUUM ANALYZE")
             cursor.execute("CHECKPOINT")
     _device, token = actions.do_register_device(acting_user=doctor, name="bench")
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # Django's test client's host name
@@ -239,10 +243,10 @@ def run(args, engine: str) -> None:
     print(f"  first download: {residents:,} residents in {pages} pages, {size / 1e6:.1f} MB: {seconds:.2f} s "
           f"(target < 5 s) · load {load()}")
     print(f"  baseline raw read of the same residents' rows: {raw_rows:,} in {raw_seconds * 1000:.0f} ms")
-    mutations, people = followup_mutations(doctor, args.mutations)
+    rounds = -(-args.mutations // chronic(doctor).count())  # the weeks a queue covers
     if args.profile:
-        profiled(lambda: push_all(client, token, mutations))
-        mutations, people = followup_mutations(doctor, args.mutations)
+        profiled(lambda: push_all(client, token, followup_mutations(doctor, args.mutations, weeks_ago=2 * rounds)[0]))
+    mutations, people = followup_mutations(doctor, args.mutations, weeks_ago=rounds)
     before = referrals_made()
     seconds, statuses = push_all(client, token, mutations)
     referred = referrals_made() - before
