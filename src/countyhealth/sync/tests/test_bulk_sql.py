@@ -90,3 +90,24 @@ def test_insert_values_fills_defaults_and_encodes_json(mutations):
     assert [m.pk for m in stored] == ids
     assert [m.result for m in stored] == [{"status": "applied", "text": "第二行\n\\"}, {}]
     assert all(m.applied_at is not None and m.client_id is None and m.object_id is None for m in stored)
+
+
+def test_copy_json_reads_back_as_the_fields_encoder_writes_it():
+    """orjson writes COPY's JSON; what a row reads back is what DjangoJSONEncoder (the ORM's way) gives."""
+    import json
+    from datetime import UTC, date, datetime
+    from decimal import Decimal
+
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.db import models
+    from django.utils.translation import gettext_lazy
+
+    from countyhealth.publichealth.rules import NextAction
+
+    field = models.JSONField(encoder=DjangoJSONEncoder)
+    value = {"at": datetime(2026, 11, 24, 8, 30, 15, 123456, tzinfo=UTC), "day": date(2026, 11, 24),
+             "fpg": Decimal("7.10"), "label": gettext_lazy("Routine follow-up"), "id": uuid.UUID(int=5),
+             "action": NextAction.REFERRAL, 3: ["血压 \"高\"", None, 1.5, True]}
+    assert json.loads(bulk._to_copy(field, value)) == json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    with pytest.raises(TypeError):  # a field without an encoder refuses a date, as json.dumps does
+        bulk._to_copy(models.JSONField(), {"day": date(2026, 11, 24)})
