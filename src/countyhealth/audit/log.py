@@ -34,19 +34,19 @@ AUDIT_FIELDS = ("user_id", "username", "org_id", "resident_id", "client_address"
                 "object_id", "detail")
 
 
-def record_changes(user, action: str, entries) -> list[int]:
+def record_changes(user, action: str, entries) -> None:
     """Many changes of one kind in one statement (a batch of lab results, a phone's push), no model instance
-    built; `entries` are (obj, resident_id, detail) triples. Returns the rows' ids. The apps that follow
-    writes hear of the batch once, as its action and resident ids (`audit.changes_recorded`)."""
+    built; `entries` are (obj, resident_id, detail) triples. The apps that follow writes hear of the batch
+    once, as its action and resident ids (`audit.changes_recorded`)."""
+    if not entries:
+        return
     user_id, username, org_id = _who(user)
     address = client_address.get()
-    ids = bulk.insert_values(AuditLog, AUDIT_FIELDS, [
+    bulk.insert_values(AuditLog, AUDIT_FIELDS, [
         (user_id, username, org_id, resident_id, address, action, obj._meta.label_lower if obj is not None else "",
          str(obj.pk) if obj is not None else "", detail or {})
         for obj, resident_id, detail in entries])
-    if ids:
-        hooks.announce("audit.changes_recorded", action=action, resident_ids=[rid for _o, rid, _d in entries])
-    return ids
+    hooks.announce("audit.changes_recorded", action=action, resident_ids=[rid for _o, rid, _d in entries])
 
 
 def record_denied(user, what: str, lookup: dict, *, resident_id=None) -> AuditLog:

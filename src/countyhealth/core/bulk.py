@@ -30,13 +30,15 @@ def insert(objs: list) -> list:
     return objs
 
 
-def insert_values(model, names: tuple[str, ...], rows: list[tuple]) -> list[int]:
+def insert_values(model, names: tuple[str, ...], rows: list[tuple]) -> None:
     """Write new rows given as tuples of the fields `names` (attnames), without building model instances (a
-    push's bookkeeping rows); the other fields take their defaults (auto_now: now). Returns the new ids."""
+    push's bookkeeping rows); the other fields take their defaults (auto_now: now) and the ids come from the
+    table's sequence as the rows go in (one round trip fewer than `insert`, which hands its ids back)."""
     if not rows:
-        return []
+        return
     if connection.vendor != "postgresql":
-        return [obj.pk for obj in model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows])]
+        model.objects.bulk_create([model(**dict(zip(names, row, strict=True))) for row in rows])
+        return
     meta = model._meta
     given = [meta.get_field(name) for name in names]
     rest = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in names]
@@ -50,7 +52,7 @@ def insert_values(model, names: tuple[str, ...], rows: list[tuple]) -> list[int]
                 row[i] = _to_copy(f, row[i])
         return (*row, *filled)
 
-    return _copy(model, [*given, *rest], map(row_of, rows), len(rows))
+    _copy(model, [*given, *rest], map(row_of, rows))
 
 
 def update(objs: list, names: tuple[str, ...]) -> None:
@@ -83,18 +85,22 @@ def update(objs: list, names: tuple[str, ...]) -> None:
                            f"UPDATE {table} SET {sets} FROM v WHERE {table}.{pk} = v.{pk}", params)
 
 
-def _copy(model, fields, rows, count: int) -> list[int]:
-    """COPY `rows` (values of `fields`, in order) with ids drawn first from the table's sequence."""
+def _copy(model, fields, rows, count: int | None = None) -> list[int] | None:
+    """COPY `rows` (values of `fields`, in order); with `count`, ids drawn first from the table's sequence
+    (each row then starts with its id) and returned."""
     meta, quote = model._meta, connection.ops.quote_name
-    sql = (f"COPY {quote(meta.db_table)} ({quote(meta.pk.column)}, {', '.join(quote(f.column) for f in fields)}) "
-           "FROM STDIN")
+    columns = [*([meta.pk] if count is not None else []), *fields]
+    sql = f"COPY {quote(meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) FROM STDIN"
     with connection.cursor() as wrapper:
-        wrapper.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                        [meta.db_table, meta.pk.column, count])
-        ids = [pk for (pk,) in wrapper.fetchall()]
+        ids = None
+        if count is not None:
+            wrapper.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                            [meta.db_table, meta.pk.column, count])
+            ids = [pk for (pk,) in wrapper.fetchall()]
+            rows = ((pk, *row) for pk, row in zip(ids, rows, strict=True))
         with wrapper.cursor.copy(sql) as copy:
-            for pk, row in zip(ids, rows, strict=True):
-                copy.write_row((pk, *row))
+            for row in rows:
+                copy.write_row(row)
     return ids
 
 

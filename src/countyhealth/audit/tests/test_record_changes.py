@@ -16,14 +16,14 @@ def test_each_row_is_written_whole_with_its_id_and_announced(users, county):
     token = client_address.set("10.1.2.3")
     try:
         with hooks.listening("audit.changes_recorded", follow):
-            ids = audit.record_changes(users.village_doctor_a1, "test.bulk", [
+            audit.record_changes(users.village_doctor_a1, "test.bulk", [
                 (county.clinic_a1, 7, {"n": i, "text": "血压 \"高\"\t\\ 第二行\n", "list": [1, None]})
                 for i in range(3)])
     finally:
         client_address.reset(token)
     assert announced == [("test.bulk", [7, 7, 7])]
     stored = list(AuditLog.objects.filter(action="test.bulk").order_by("pk"))
-    assert [row.pk for row in stored] == ids and len(ids) == 3
+    assert len(stored) == 3
     first = stored[0]
     assert (first.user_id, first.username, first.org_id) == (users.village_doctor_a1.pk, "vd_a1",
                                                             users.village_doctor_a1.organisation_id)
