@@ -5,7 +5,7 @@ download of a 2,000-resident village (target < 5 s).
     .venv/bin/python bench/sync_ingest.py --postgres --mutations 4000
 
 PostgreSQL runs durable, as in production: fsync and full-page writes on, a WAL flush at each push's commit
-(`--fsync-off` for the tests' setting). The seeded county is checkpointed before the measures.
+(`--fsync-off` for the tests' setting). The seeded county is vacuumed and checkpointed before the measures.
 
 A fresh database gets the demo county with programmes (`seed_county(programmes=True)`); 2,000 residents are
 gathered into one village doctor's clinic. Then:
@@ -14,13 +14,15 @@ gathered into one village doctor's clinic. Then:
   client: the whole HTTP stack minus the socket), until the last page. Baseline: one raw query reading the
   same residents' rows.
 * ingest — hypertension and diabetes follow-ups queued on the phone (a round a week over the village's
-  chronic patients), pushed as `POST /api/sync/push` batches of 200: one transaction per push, follow-ups
-  validated and classified by the publichealth rules and written in bulk (`sync/ingest.py`: visits, enrolment
-  updates, audit rows, change log, mutation rows), then the referrals of the visits the rules refer, together
-  (their summaries from one query per timeline source for all the push's residents). Then the following
-  weeks' queue with routine follow-ups only (every visit at target), which isolates the referrals' share. Then the first
-  queue's batches replayed (answered from the stored results). Baseline: the same number of follow-up rows
-  written with one bulk_create. `--profile` prints cProfile's top costs of one extra push of the queue.
+  chronic patients), pushed as `POST /api/sync/push` batches of 200 (`--batch`; the phone app sends 50): one
+  transaction per push, follow-ups validated and classified by the publichealth rules and written in bulk
+  (`sync/ingest.py`: visits, enrolment updates, audit rows, change log, mutation rows), then the referrals of
+  the visits the rules refer, together (their summaries from one query per timeline source for all the
+  push's residents). Then the following weeks' queues with routine follow-ups only (every visit at target),
+  which isolates the referrals' share. Then the first queue replayed (answered from the stored results).
+  Each ingest figure is the median of `--repeats` queues, one after another in time; every run is printed,
+  as this machine's figures vary by a fifth from run to run. Baseline: the same number of follow-up rows
+  written with one bulk_create. `--profile` prints cProfile's top costs of one extra push of a queue.
 * ingest at once — `--phones` doctors of other villages push their own queues at the same moment, each from
   its own process (the server runs as many gunicorn workers as cores, `bin/demo`): the server's throughput
   when several phones come back online together, wall time from the first push to the last answer.
@@ -134,6 +136,13 @@ def chronic(doctor):
                                               programme__in=["hypertension", "diabetes"])
 
 
+def rated(rates: list[float]) -> str:
+    """Mutations/s of repeated runs: the median, then every run in order."""
+    ordered = sorted(rates)
+    return (f"median {ordered[len(ordered) // 2]:,.0f} mutations/s "
+            f"(runs: {', '.join(f'{rate:,.0f}' for rate in rates)})")
+
+
 def push_all(client, token, mutations, batch=200):
     started, statuses = time.perf_counter(), {}
     for i in range(0, len(mutations), batch):
@@ -151,7 +160,7 @@ def referrals_made() -> int:
     return Referral.objects.filter(source__startswith="publichealth.followupvisit:").count()
 
 
-def pushed_at_once(queues) -> tuple[float, dict]:
+def pushed_at_once(queues, batch=200) -> tuple[float, dict]:
     """Each (token, queue) pushed by its own forked process, started together; the wall time from the first
     start to the last finish, and the answers' statuses."""
     import multiprocessing
@@ -168,7 +177,7 @@ def pushed_at_once(queues) -> tuple[float, dict]:
         client.get("/api/sync/rules")
         start.wait()
         began = time.time()
-        _seconds, statuses = push_all(client, token, queue)
+        _seconds, statuses = push_all(client, token, queue, batch)
         results.put((began, time.time(), statuses))
 
     processes = [context.Process(target=phone, args=item) for item in queues]
@@ -244,37 +253,46 @@ def run(args, engine: str) -> None:
           f"(target < 5 s) · load {load()}")
     print(f"  baseline raw read of the same residents' rows: {raw_rows:,} in {raw_seconds * 1000:.0f} ms")
     rounds = -(-args.mutations // chronic(doctor).count())  # the weeks a queue covers
+    runs = args.repeats
     if args.profile:
-        profiled(lambda: push_all(client, token, followup_mutations(doctor, args.mutations, weeks_ago=2 * rounds)[0]))
-    mutations, people = followup_mutations(doctor, args.mutations, weeks_ago=rounds)
-    before = referrals_made()
-    seconds, statuses = push_all(client, token, mutations)
-    referred = referrals_made() - before
-    print(f"  ingest: {len(mutations):,} follow-up mutations ({people} enrolments) in {seconds:.2f} s: "
-          f"{len(mutations) / seconds:,.0f} mutations/s (target ≥ 2,000) {statuses}, {referred} referred "
-          f"({referred / len(mutations):.1%}) · load {load()}")
-    replay = mutations
-    mutations, _people = followup_mutations(doctor, args.mutations, uncontrolled_every=0)
-    before = referrals_made()
-    seconds, statuses = push_all(client, token, mutations)
-    referred = referrals_made() - before
-    print(f"  ingest of routine follow-ups only (every visit at target: {referred} referred): {len(mutations) / seconds:,.0f} "
-          f"mutations/s {statuses} · load {load()}")
-    mutations = replay
-    seconds, statuses = push_all(client, token, mutations)
-    print(f"  replay of the same mutations: {len(mutations) / seconds:,.0f} mutations/s {statuses} · load {load()}")
-    if args.phones > 1:
-        queues = []
-        for other, _clinic in others:
-            _device, other_token = actions.do_register_device(acting_user=other, name="bench")
-            queues.append((other_token, followup_mutations(other, args.mutations)[0]))
+        profiled(lambda: push_all(client, token, followup_mutations(
+            doctor, args.mutations, weeks_ago=(2 * runs) * rounds)[0], args.batch))
+    rates, referred, first_queue = [], 0, None
+    for run_number in range(runs):  # each queue the weeks after the one before
+        mutations, people = followup_mutations(doctor, args.mutations, weeks_ago=(2 * runs - 1 - run_number) * rounds)
+        first_queue = first_queue or mutations
         before = referrals_made()
-        seconds, statuses = pushed_at_once(queues)
-        referred = referrals_made() - before
-        total = sum(len(queue) for _token, queue in queues)
+        seconds, statuses = push_all(client, token, mutations, args.batch)
+        referred += referrals_made() - before
+        rates.append(len(mutations) / seconds)
+    print(f"  ingest, one phone: {len(mutations):,} follow-up mutations ({people} enrolments) in pushes of "
+          f"{args.batch}: {rated(rates)} (target ≥ 2,000) {statuses}, {referred / runs:.0f} referred "
+          f"({referred / runs / len(mutations):.1%}) · load {load()}")
+    rates = []
+    for run_number in range(runs):
+        mutations, _people = followup_mutations(doctor, args.mutations, uncontrolled_every=0,
+                                                weeks_ago=(runs - 1 - run_number) * rounds)
+        before = referrals_made()
+        seconds, statuses = push_all(client, token, mutations, args.batch)
+        rates.append(len(mutations) / seconds)
+    print(f"  ingest, one phone, routine follow-ups only (every visit at target: {referrals_made() - before} "
+          f"referred): {rated(rates)} {statuses} · load {load()}")
+    seconds, statuses = push_all(client, token, first_queue, args.batch)
+    print(f"  replay of the first queue: {len(first_queue) / seconds:,.0f} mutations/s {statuses} · load {load()}")
+    if args.phones > 1:
+        tokens = [actions.do_register_device(acting_user=other, name="bench")[1] for other, _clinic in others]
+        rates, referred = [], 0
+        for run_number in range(runs):
+            queues = [(other_token, followup_mutations(other, args.mutations, weeks_ago=(runs - 1 - run_number) * rounds)[0])
+                      for (other, _clinic), other_token in zip(others, tokens, strict=True)]
+            before = referrals_made()
+            seconds, statuses = pushed_at_once(queues, args.batch)
+            referred += referrals_made() - before
+            total = sum(len(queue) for _token, queue in queues)
+            rates.append(total / seconds)
         print(f"  ingest, {args.phones} phones of other villages pushing at once (one server process each, as "
-              f"gunicorn's workers): {total:,} mutations in {seconds:.2f} s: {total / seconds:,.0f} mutations/s "
-              f"{statuses}, {referred} referred · load {load()}")
+              f"gunicorn's workers): {total:,} mutations a time: {rated(rates)} {statuses}, "
+              f"{referred / runs:.0f} referred · load {load()}")
     bulk = bulk_baseline(len(mutations))
     print(f"  baseline bulk_create of {len(mutations):,} follow-up rows: {len(mutations) / bulk:,.0f} rows/s · load {load()}")
 
@@ -284,6 +302,9 @@ def main() -> None:
     parser.add_argument("--mutations", type=int, default=2000)
     parser.add_argument("--residents", type=int, default=7000)
     parser.add_argument("--phones", type=int, default=2, help="phones pushing at once in the concurrent phase")
+    parser.add_argument("--batch", type=int, default=200,
+                        help="mutations a push (the server takes up to 200; the phone app sends 50)")
+    parser.add_argument("--repeats", type=int, default=3, help="queues measured for each ingest figure")
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--profile", action="store_true", help="profile one extra push of the queue first")
     parser.add_argument("--fsync-off", action="store_true",
