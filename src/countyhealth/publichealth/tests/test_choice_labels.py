@@ -1,4 +1,5 @@
-"""Cached choice labels say what get_FOO_display says, in the language active at each call."""
+"""Cached choice labels (core.choices) say what get_FOO_display says, in the language active at each call (the
+programmes' fields are the ones a push and the timeline label most)."""
 
 from django.utils import translation
 
