@@ -162,7 +162,7 @@ def test_create_referrals_writes_what_single_calls_write_in_the_queries_of_one(r
     assert one == many
     assert _written([r.pk for r in batch]) == _written([r.pk for r in singles])
     assert [r.summary["recent"] for r in batch] == [
-        referrals.recent_summary(resident, doctor) for resident in residents]
+        referrals.recent_summaries([resident], doctor)[resident.pk] for resident in residents]
     assert batch[0].summary["recent"] and not batch[3].summary["recent"]  # `empty` has nothing to summarise
     emergency = Notification.objects.filter(url=f"/referrals/{batch[1].pk}/")
     assert emergency.count() == 3 and all(n.urgent for n in emergency)  # the admin and both county doctors

@@ -10,9 +10,9 @@ about: for one resident's page it asks once which of all of them have rows after
 `ORDER BY time DESC, id DESC LIMIT n` query for each that has; for many residents at once
 (`newest_of_each_source_by_resident`, a batch of referrals' summaries) one query per source numbers each
 resident's rows (ROW_NUMBER() OVER (PARTITION BY resident …)), so the count of queries does not follow the
-count of residents. The registry merges the
-providers' short lists (heapq.merge), keeps one page and hands back the cursor of the next one. A plain
-`provider(resident, user)` (no window) still works: its whole list is filtered and cut here.
+count of residents. The registry merges the providers' short lists (heapq.merge), keeps one page and hands
+back the cursor of the next one. A plain `provider(resident, user)` (no window) still works: its whole list
+is filtered and cut here.
 
 A provider is called only for a resident the user may see, and returns only what that user may see of it.
 

@@ -48,14 +48,9 @@ def _message(referral: Referral, title: str, *, urgent: bool = False) -> dict:
             "urgent": urgent, "resident_id": referral.resident_id}
 
 
-def recent_summary(resident, acting_user) -> list[dict]:
-    """Latest vitals, follow-ups, ECG and lab reports, from whatever apps registered timeline providers."""
-    return rules.pick_summary(timeline.newest_of_each_source(resident, acting_user, count=rules.SUMMARY_PER_KIND,
-                                                             leave_out=rules.NOT_SUMMARISED))
-
-
 def recent_summaries(residents, acting_user) -> dict[int, list[dict]]:
-    """`recent_summary` of many residents (resident id → summary) in as many queries as for one."""
+    """Each resident's latest vitals, follow-ups, ECG and lab reports (resident id → summary), from whatever
+    apps registered timeline providers, in as many queries as for one resident."""
     entries = timeline.newest_of_each_source_by_resident(residents, acting_user, count=rules.SUMMARY_PER_KIND,
                                                          leave_out=rules.NOT_SUMMARISED)
     return {resident_id: rules.pick_summary(newest) for resident_id, newest in entries.items()}
