@@ -103,9 +103,10 @@ def raw_read(clinic_id):
 def followup_mutations(doctor, count, uncontrolled_every=9, weeks_ago=0):
     """A queue of routine follow-ups: every chronic patient of the village in turn, a round a week (the last
     round `weeks_ago` weeks before today, so that queues pushed one after the other follow each other in
-    time, as a phone's do: each push finds only earlier visits of its patients), blood pressure controlled but for one patient in nine, who stays above target at every
-    round; the rules refer such a patient after two uncontrolled visits in a row, and then count again, so
-    about one visit in eighteen after the first round is referred."""
+    time, as a phone's do: each push finds only earlier visits of its patients), blood pressure controlled
+    but for one patient in nine, who stays above target at every round; the rules refer such a patient after
+    two uncontrolled visits in a row, and then count again, so about one visit in eighteen after the first
+    round is referred."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -257,26 +258,28 @@ def run(args, engine: str) -> None:
     if args.profile:
         profiled(lambda: push_all(client, token, followup_mutations(
             doctor, args.mutations, weeks_ago=(2 * runs) * rounds)[0], args.batch))
-    rates, referred, first_queue = [], 0, None
-    for run_number in range(runs):  # each queue the weeks after the one before
-        mutations, people = followup_mutations(doctor, args.mutations, weeks_ago=(2 * runs - 1 - run_number) * rounds)
-        first_queue = first_queue or mutations
-        before = referrals_made()
-        seconds, statuses = push_all(client, token, mutations, args.batch)
-        referred += referrals_made() - before
-        rates.append(len(mutations) / seconds)
-    print(f"  ingest, one phone: {len(mutations):,} follow-up mutations ({people} enrolments) in pushes of "
+
+    def one_phone(uncontrolled_every: int, weeks_ago_first: int):
+        """`runs` queues of the doctor's phone, each the weeks after the one before: their rates, the referrals
+        made, the last answers' statuses, the first queue and the village's enrolments."""
+        rates, referred, first_queue = [], 0, None
+        for run_number in range(runs):
+            mutations, people = followup_mutations(doctor, args.mutations, uncontrolled_every,
+                                                   weeks_ago=(weeks_ago_first - run_number) * rounds)
+            first_queue = first_queue or mutations
+            before = referrals_made()
+            seconds, statuses = push_all(client, token, mutations, args.batch)
+            referred += referrals_made() - before
+            rates.append(len(mutations) / seconds)
+        return rates, referred, statuses, first_queue, people
+
+    rates, referred, statuses, first_queue, people = one_phone(9, 2 * runs - 1)
+    print(f"  ingest, one phone: {args.mutations:,} follow-up mutations ({people} enrolments) in pushes of "
           f"{args.batch}: {rated(rates)} (target ≥ 2,000) {statuses}, {referred / runs:.0f} referred "
-          f"({referred / runs / len(mutations):.1%}) · load {load()}")
-    rates = []
-    for run_number in range(runs):
-        mutations, _people = followup_mutations(doctor, args.mutations, uncontrolled_every=0,
-                                                weeks_ago=(runs - 1 - run_number) * rounds)
-        before = referrals_made()
-        seconds, statuses = push_all(client, token, mutations, args.batch)
-        rates.append(len(mutations) / seconds)
-    print(f"  ingest, one phone, routine follow-ups only (every visit at target: {referrals_made() - before} "
-          f"referred): {rated(rates)} {statuses} · load {load()}")
+          f"({referred / runs / args.mutations:.1%}) · load {load()}")
+    rates, referred, statuses, _queue, _people = one_phone(0, runs - 1)
+    print(f"  ingest, one phone, routine follow-ups only (every visit at target: {referred} referred): "
+          f"{rated(rates)} {statuses} · load {load()}")
     seconds, statuses = push_all(client, token, first_queue, args.batch)
     print(f"  replay of the first queue: {len(first_queue) / seconds:,.0f} mutations/s {statuses} · load {load()}")
     if args.phones > 1:
@@ -293,8 +296,8 @@ def run(args, engine: str) -> None:
         print(f"  ingest, {args.phones} phones of other villages pushing at once (one server process each, as "
               f"gunicorn's workers): {total:,} mutations a time: {rated(rates)} {statuses}, "
               f"{referred / runs:.0f} referred · load {load()}")
-    bulk = bulk_baseline(len(mutations))
-    print(f"  baseline bulk_create of {len(mutations):,} follow-up rows: {len(mutations) / bulk:,.0f} rows/s · load {load()}")
+    bulk = bulk_baseline(args.mutations)
+    print(f"  baseline bulk_create of {args.mutations:,} follow-up rows: {args.mutations / bulk:,.0f} rows/s · load {load()}")
 
 
 def main() -> None:
@@ -308,7 +311,7 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--profile", action="store_true", help="profile one extra push of the queue first")
     parser.add_argument("--fsync-off", action="store_true",
-                        help="PostgreSQL without fsync, as the tests run it (and as this bench did before 2026-11-24)")
+                        help="PostgreSQL without fsync, as the tests run it (and as this bench's figures before 2026-11-23)")
     args = parser.parse_args()
     run_on_chosen_database(args.postgres, lambda database: run(args, database), "sync", durable=not args.fsync_off)
 
