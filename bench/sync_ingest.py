@@ -227,7 +227,6 @@ def run(args, engine: str) -> None:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.urls import reverse
 
     from countyhealth.demo.seed import seed_county
     from countyhealth.sync import actions
@@ -241,11 +240,11 @@ def run(args, engine: str) -> None:
             cursor.execute("CHECKPOINT")
     _device, token = actions.do_register_device(acting_user=doctor, name="bench")
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # Django's test client's host name
+    # Boot as a gunicorn worker does (`countyhealth.wsgi`): every URLconf imported, the URL tables built, the
+    # boot's objects frozen out of the garbage collector; then a first request.
+    import countyhealth.wsgi  # noqa: F401
     client = Client()
-    # Warm up as a running server is: the first request imports every app's URLs and API, and the first
-    # reverse() builds the URL tables (seconds, once per process).
     client.get("/api/sync/rules")
-    reverse("records:record-detail", args=[1])
     durability = "" if engine != "PostgreSQL" else " (fsync off)" if args.fsync_off else " (durable: fsync on)"
     print(f"sync bench · {engine}{durability} · {machine()}")
     seconds, residents, pages, size = first_download(client, token)
