@@ -7,6 +7,7 @@ of the time a phone's push of 200 follow-ups spent writing (bench/sync_ingest.py
 they are (psycopg's row writer is compiled) and the ids come from the table's own sequence first, so the
 caller gets its primary keys as with bulk_create. Like bulk_create: no save() and no signals."""
 
+from functools import cache
 from operator import attrgetter
 
 import orjson
@@ -15,15 +16,35 @@ from django.db import connection, models
 PRE_SAVED = (models.DateField, models.DateTimeField)  # auto_now / auto_now_add fill the value in pre_save
 
 
-def insert(objs: list) -> list:
-    """Write new, unsaved instances of one model and set their primary keys; returns `objs`."""
+def build(model, values: dict):
+    """An unsaved `model(**values)`, `values` by attname (the other fields take their defaults), through the
+    positional path of Django's Model.__init__: a wide model's keyword path tries every field it was not given
+    (FollowUpVisit: 35 µs against 10 µs, and a push builds 200)."""
+    names, defaults = _fields(model)
+    unknown = values.keys() - names
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
+    return model(*[values[name] if name in values else default() for name, default in defaults])
+
+
+@cache
+def _fields(model) -> tuple[frozenset, list]:
+    fields = model._meta.concrete_fields
+    return frozenset(f.attname for f in fields), [(f.attname, f.get_default) for f in fields]
+
+
+def insert(objs: list, *, with_ids: bool = True) -> list:
+    """Write new, unsaved instances of one model and set their primary keys; returns `objs`. `with_ids=False`
+    when the caller has no use for them (a round trip fewer on PostgreSQL; the instances stay unsaved)."""
     if not objs:
         return objs
     model = type(objs[0])
     if connection.vendor != "postgresql":
         return model.objects.bulk_create(objs)
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    ids = _copy(model, fields, map(_row_reader(fields), objs), len(objs))
+    ids = _copy(model, fields, map(_row_reader(fields), objs), len(objs) if with_ids else None)
+    if ids is None:
+        return objs
     for pk, obj in zip(ids, objs, strict=True):
         obj.pk = pk
         obj._state.adding, obj._state.db = False, connection.alias

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from countyhealth.accounts.roles import EDITS_RESIDENTS
 from countyhealth.audit import log as audit
+from countyhealth.core import bulk
 from countyhealth.core.errors import ActionError, NotVisible
 from countyhealth.referrals import actions as referrals
 from countyhealth.referrals.models import Referral
@@ -279,19 +280,21 @@ def followup_row(enrolment: Enrolment, facts: rules.VisitFacts, decision: rules.
                  user, client_uuid=None) -> FollowUpVisit:
     """The unsaved visit a decided follow-up stores (the phone's batch push builds the same rows in bulk)."""
     weight, height = _decimal(data.get("weight_kg")), _decimal(data.get("height_cm"))
-    return FollowUpVisit(
-        resident_id=enrolment.resident_id, enrolment=enrolment, programme=facts.programme,
-        visit_date=facts.visit_date, mode=facts.mode, organisation_id=user.organisation_id, doctor=user,
-        danger_signs=sorted(s.value for s in facts.danger_signs), sbp=facts.sbp, dbp=facts.dbp,
-        heart_rate=facts.heart_rate, temperature=facts.temperature, weight_kg=weight, height_cm=height,
-        bmi=rules.bmi(weight, height) if weight and height else None,
-        fpg=glucose_mmol(facts.fpg) if facts.fpg is not None else None,
-        random_glucose=glucose_mmol(facts.random_glucose) if facts.random_glucose is not None else None,
-        adr=facts.has_adr, follow_up_class=decision.follow_up_class, controlled=decision.controlled,
-        next_action=decision.next_action, next_due=decision.next_due, reasons=stored_reasons(decision),
-        client_uuid=client_uuid,
+    visit = bulk.build(FollowUpVisit, {
+        "resident_id": enrolment.resident_id, "enrolment_id": enrolment.pk, "programme": facts.programme,
+        "visit_date": facts.visit_date, "mode": facts.mode, "organisation_id": user.organisation_id,
+        "doctor_id": user.pk, "danger_signs": sorted(s.value for s in facts.danger_signs), "sbp": facts.sbp,
+        "dbp": facts.dbp, "heart_rate": facts.heart_rate, "temperature": facts.temperature, "weight_kg": weight,
+        "height_cm": height, "bmi": rules.bmi(weight, height) if weight and height else None,
+        "fpg": glucose_mmol(facts.fpg) if facts.fpg is not None else None,
+        "random_glucose": glucose_mmol(facts.random_glucose) if facts.random_glucose is not None else None,
+        "adr": facts.has_adr, "follow_up_class": decision.follow_up_class, "controlled": decision.controlled,
+        "next_action": decision.next_action, "next_due": decision.next_due, "reasons": stored_reasons(decision),
+        "client_uuid": client_uuid,
         **{name: data[name] for name in FOLLOWUP_FIELDS if data.get(name) not in (None, "")},
-    )
+    })
+    visit.enrolment, visit.doctor = enrolment, user
+    return visit
 
 
 def advance_enrolment(enrolment: Enrolment, visit: FollowUpVisit, facts: rules.VisitFacts,

@@ -111,8 +111,9 @@ def create_referrals(*, acting_user, requests: list[ReferralRequest]) -> list[Re
     # The receiving institution needs the resident's record to treat them.
     bulk.insert([AccessGrant(resident=r.resident, organisation=r.to_org, reason=AccessGrant.Reason.REFERRAL,
                              note=f"referral:{referral.pk}", granted_by=acting_user)
-                 for r, referral in zip(requests, referrals, strict=True)])
-    bulk.insert([ReferralEvent(referral=referral, status=Referral.Status.SENT, by=acting_user) for referral in referrals])
+                 for r, referral in zip(requests, referrals, strict=True)], with_ids=False)
+    bulk.insert([ReferralEvent(referral=referral, status=Referral.Status.SENT, by=acting_user) for referral in referrals],
+                with_ids=False)
     audit.record_changes(acting_user, "referrals.referral_created", [
         (referral, r.resident.pk, {"urgency": r.urgency, "to_org": r.to_org.pk, "source": r.source,
                                    "direction": r.direction})

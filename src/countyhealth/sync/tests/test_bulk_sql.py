@@ -112,3 +112,25 @@ def test_copy_json_reads_back_as_the_fields_encoder_writes_it():
     assert json.loads(bulk._to_copy(field, value)) == json.loads(json.dumps(value, cls=DjangoJSONEncoder))
     with pytest.raises(TypeError):  # a field without an encoder refuses a date, as json.dumps does
         bulk._to_copy(models.JSONField(), {"day": date(2026, 11, 24)})
+
+
+def test_build_gives_what_the_keyword_constructor_gives():
+    """`bulk.build` (a push's follow-up rows) sets the fields given, the others' defaults, a fresh default
+    list for each row, and refuses a field the model does not have."""
+    from countyhealth.publichealth.models import FollowUpVisit
+
+    given = {"resident_id": 7, "enrolment_id": 5, "programme": "hypertension", "sbp": 150, "reasons": [{"code": "x"}]}
+    built, keyword = bulk.build(FollowUpVisit, given), FollowUpVisit(**given)
+    assert ({f.attname: getattr(built, f.attname) for f in FollowUpVisit._meta.concrete_fields}
+            == {f.attname: getattr(keyword, f.attname) for f in FollowUpVisit._meta.concrete_fields})
+    assert built.pk is None and built.medications == [] and built.adr is False and built._state.adding
+    assert bulk.build(FollowUpVisit, given).symptoms is not built.symptoms
+    with pytest.raises(TypeError, match="systolic"):
+        bulk.build(FollowUpVisit, {**given, "systolic": 150})
+
+
+def test_insert_without_ids_writes_the_rows(mutations):
+    device_id = mutations[0].device_id
+    rows = [Mutation(device_id=device_id, mutation_id=uuid.uuid4(), kind="followup", object_id=n) for n in (41, 42)]
+    bulk.insert(rows, with_ids=False)
+    assert sorted(Mutation.objects.filter(object_id__in=[41, 42]).values_list("object_id", flat=True)) == [41, 42]
