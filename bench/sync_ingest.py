@@ -14,11 +14,11 @@ gathered into one village doctor's clinic. Then:
   client: the whole HTTP stack minus the socket), until the last page. Baseline: one raw query reading the
   same residents' rows.
 * ingest — hypertension and diabetes follow-ups queued on the phone (a round a week over the village's
-  chronic patients), pushed as `POST /api/sync/push` batches of 200 (`--batch`; the phone app sends 50): one
-  transaction per push, follow-ups validated and classified by the publichealth rules and written in bulk
-  (`sync/ingest.py`: visits, enrolment updates, audit rows, change log, mutation rows), then the referrals of
-  the visits the rules refer, together (their summaries from one query per timeline source for all the
-  push's residents). Then the following weeks' queues with routine follow-ups only (every visit at target),
+  chronic patients), pushed as `POST /api/sync/push` batches of 200 (`--batch`: the phone app's size while
+  its pushes are answered; it halves after one that is not): one transaction per push, follow-ups validated
+  and classified by the publichealth rules and written in bulk (`sync/ingest.py`: visits, enrolment
+  updates, audit rows, change log, mutation rows), then the referrals of the visits the rules refer,
+  together (their summaries from one query per timeline source for all the push's residents). Then the following weeks' queues with routine follow-ups only (every visit at target),
   which isolates the referrals' share. Then the first queue replayed (answered from the stored results).
   Each ingest figure is the median of `--repeats` queues, one after another in time; every run is printed,
   as this machine's figures vary by a fifth from run to run. Baseline: the same number of follow-up rows
@@ -305,7 +305,7 @@ def main() -> None:
     parser.add_argument("--residents", type=int, default=7000)
     parser.add_argument("--phones", type=int, default=2, help="phones pushing at once in the concurrent phase")
     parser.add_argument("--batch", type=int, default=200,
-                        help="mutations a push (the server takes up to 200; the phone app sends 50)")
+                        help="mutations a push (the server takes up to 200, the phone app's size until a push goes unanswered)")
     parser.add_argument("--repeats", type=int, default=3, help="queues measured for each ingest figure")
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--profile", action="store_true", help="profile one extra push of the queue first")

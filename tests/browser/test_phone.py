@@ -165,3 +165,48 @@ def test_a_push_cut_after_the_server_applied_it_is_retried_without_duplicates(ph
     expect(phone.locator("#queue-sent")).to_contain_text("控制不满意")
     assert FollowUpVisit.objects.count() == 1
     assert Mutation.objects.count() == 1
+
+
+def test_a_push_that_gets_no_answer_halves_the_next_and_loses_nothing(phone, password, patients):
+    """A week's queue goes in pushes of the server's largest size; after one that got no answer (poor
+    signal) the phone sends half as many, then doubles again once answered."""
+    log_in_on_phone(phone, password)
+    sizes = []
+
+    def first_push_lost(route):
+        sizes.append(len(route.request.post_data_json["mutations"]))
+        if len(sizes) == 1:
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    phone.route("**/api/sync/push", first_push_lost)
+    today = timezone.localdate()
+    queued = phone.evaluate("""([residents, today]) => new Promise((resolve, reject) => {
+        const open = indexedDB.open("countyhealth-sync", 1);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+            const t = open.result.transaction(["queue"], "readwrite"), queue = t.objectStore("queue");
+            for (let i = 0; i < 150; i++) {
+                const resident = residents[i % residents.length];
+                const day = new Date(Date.parse(today) - i * 864e5).toISOString().slice(0, 10);
+                queue.put({id: crypto.randomUUID(), seq: i + 1, kind: "followup", status: "waiting",
+                           created: new Date().toISOString(), resident_key: "r:" + resident,
+                           payload: {resident: resident, programme: "hypertension", client_id: crypto.randomUUID(),
+                                     data: {visit_date: day, mode: "home", sbp: 118 + i % 10, dbp: 76}}});
+            }
+            t.oncomplete = () => resolve(150);
+            t.onerror = () => reject(t.error);
+        };
+    })""", [[p.pk for p in patients], today.isoformat()])
+    assert queued == 150
+    phone.locator("#sync-button").click()
+    expect(phone.locator("#net")).to_contain_text("同步失败")
+    assert sizes == [150] and not FollowUpVisit.objects.exists()
+
+    phone.locator("#sync-button").click()
+    expect(phone.locator("#net")).to_contain_text("在线")
+    phone.goto(phone.base_url + "/sync/#queue")
+    expect(phone.locator("#queue-sent li")).to_have_count(150)
+    assert sizes == [150, 100, 50]
+    assert FollowUpVisit.objects.count() == 150 and Mutation.objects.count() == 150

@@ -28,8 +28,11 @@ class MutationIn(Schema):
     payload: dict[str, Any]
 
 
+PUSH_MAX = 200  # mutations a push; the phone app starts at this size (sync/app.js)
+
+
 class PushIn(Schema):
-    mutations: list[MutationIn] = Field(max_length=200)
+    mutations: list[MutationIn] = Field(max_length=PUSH_MAX)
 
 
 class RevokeIn(Schema):

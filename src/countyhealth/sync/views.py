@@ -19,6 +19,7 @@ from countyhealth.core.pagination import paginate
 
 from . import actions
 from .models import Device
+from .schemas import PUSH_MAX
 from .strings import app_strings
 
 # Everything the app needs offline; the service worker caches these on install (no CDN).
@@ -29,7 +30,7 @@ SHELL_ASSETS = ("sync/app.css", "sync/rules.js", "sync/store.js", "sync/app.js",
 def app_shell(request):
     """The phone app: no patient data in the page (it lives in IndexedDB), so it is served without a session and
     cached by the service worker."""
-    return render(request, "sync/app.html", {"strings": app_strings()})
+    return render(request, "sync/app.html", {"strings": app_strings(), "push_max": PUSH_MAX})
 
 
 @never_cache

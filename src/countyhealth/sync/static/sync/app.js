@@ -5,7 +5,10 @@
   var S = JSON.parse(document.getElementById("sync-strings").textContent);
   var CONFIG = JSON.parse(document.getElementById("sync-config").textContent);
   var API = CONFIG.api;
-  var PUSH_BATCH = 50;
+  // A push starts at the server's largest; one that gets no answer (poor signal) halves the next, down to
+  // PUSH_MIN, as a smaller request gets through more often; each answered push doubles it again.
+  var PUSH_MAX = CONFIG.push_max, PUSH_MIN = 25;
+  var pushSize = PUSH_MAX;
   var view = document.getElementById("view");
   var syncButton = document.getElementById("sync-button");
   var net = document.getElementById("net");
@@ -131,23 +134,26 @@
 
   function push() {
     return queueItems().then(function (items) {
-      var batch = items.filter(function (q) { return q.status === "waiting"; }).slice(0, PUSH_BATCH);
+      var size = pushSize;
+      var batch = items.filter(function (q) { return q.status === "waiting"; }).slice(0, size);
       if (!batch.length) return;
       var body = { mutations: batch.map(function (q) { return { id: q.id, kind: q.kind, payload: q.payload }; }) };
       batch.forEach(function (q) { q.status = "sending"; });
       return store.putMany("queue", batch).then(function () {
         return call("POST", "/push", body).catch(function (error) {
           // No answer: the items wait; resending them is harmless, the server applies each mutation id once.
+          if (!error.status || error.status >= 500) pushSize = Math.max(PUSH_MIN, Math.floor(size / 2));
           batch.forEach(function (q) { q.status = "waiting"; });
           return store.putMany("queue", batch).then(function () { throw error; });
         });
       }).then(function (data) {
+        pushSize = Math.min(PUSH_MAX, size * 2);
         var byId = {};
         data.results.forEach(function (r) { byId[r.id] = r; });
         return batch.reduce(function (p, q) {
           return p.then(function () { return byId[q.id] ? applyResult(q, byId[q.id]) : null; });
         }, Promise.resolve()).then(function () {
-          if (batch.length === PUSH_BATCH) return push();
+          if (batch.length === size) return push();
         });
       });
     });
