@@ -6,7 +6,7 @@ from countyhealth.accounts.api import router as accounts_router
 from countyhealth.accounts.api_auth import api_auth
 from countyhealth.appointments.api import router as appointments_router
 from countyhealth.clinic.api import router as clinic_router
-from countyhealth.core import api_errors
+from countyhealth.core import api_errors, fastjson
 from countyhealth.ecg.api import router as ecg_router
 from countyhealth.familydoctor.api import router as familydoctor_router
 from countyhealth.imaging.api import router as imaging_router
@@ -28,6 +28,8 @@ api = NinjaAPI(
     "or `Authorization: Bearer <token>`.",
     auth=api_auth,
     urls_namespace="api",
+    renderer=fastjson.Renderer(),
+    parser=fastjson.BodyParser(),
 )
 api_errors.install(api)
 api.add_router("/accounts/", accounts_router)

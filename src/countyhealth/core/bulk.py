@@ -10,8 +10,9 @@ caller gets its primary keys as with bulk_create. Like bulk_create: no save() an
 from functools import cache
 from operator import attrgetter
 
-import orjson
 from django.db import connection, models
+
+from . import fastjson
 
 PRE_SAVED = (models.DateField, models.DateTimeField)  # auto_now / auto_now_add fill the value in pre_save
 
@@ -129,17 +130,10 @@ def _auto_now(f) -> bool:
     return isinstance(f, PRE_SAVED) and (f.auto_now or f.auto_now_add)
 
 
-# orjson writes what json.dumps writes for JSON's own types, UUIDs and str subclasses (enums), about ten times
-# faster (a push writes five JSON values per follow-up); dates and everything else go to the field's encoder
-# (DjangoJSONEncoder: "Z" for UTC, milliseconds, decimals and lazy strings as text), as in `json.dumps`.
-ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
-
-
 def _to_copy(f, value):
     """A value as COPY's text format takes it: JSON encoded for a JSONField."""
     if isinstance(f, models.JSONField) and value is not None:
-        default = f.encoder().default if f.encoder else None
-        return orjson.dumps(value, default=default, option=ORJSON_OPTIONS).decode()
+        return fastjson.dumps(value, f.encoder).decode()
     return value
 
 
