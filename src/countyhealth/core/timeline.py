@@ -35,6 +35,7 @@ from django.db.models import Window as Over
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ActionError
@@ -48,14 +49,16 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 class TimelineEntry:
     """One thing that happened to a resident. `at` is a date when the event has no time of day (a check
     date); `kind` is a short code filtered on (e.g. "health_check"), `organisation` the institution's name.
-    `source` and `pk` place it among entries of the same time (set by `gather`; not shown)."""
+    `source` and `pk` place it among entries of the same time (set by `gather`; not shown). Providers give
+    `url` lazily (reverse_lazy): it is resolved only where it is shown, and a referral's summary reads a
+    hundred entries a push without showing one link."""
 
     at: datetime | date
     kind: str
     title: str
     summary: str = ""
     organisation: str = ""
-    url: str | None = None
+    url: str | Promise | None = None
     source: int = field(default=0, compare=False, repr=False)
     pk: int = field(default=0, compare=False, repr=False)
 

@@ -1,7 +1,7 @@
 """The family-doctor timeline provider (core.timeline): contracts signed, renewed and terminated."""
 
 from django.db.models import Prefetch
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,7 +17,7 @@ KINDS = {"contract": gettext_lazy("Family-doctor contract")}
 @timeline.from_sources
 def provider(user) -> list[Source]:
     def url(c):
-        return reverse("familydoctor:resident-contracts", args=[c.resident_id])
+        return reverse_lazy("familydoctor:resident-contracts", args=[c.resident_id])
 
     def signed(c):
         packages = "、".join(cp.package.name for cp in c.contract_packages.all())

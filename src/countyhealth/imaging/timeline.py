@@ -3,7 +3,7 @@ its upload while unreported)."""
 
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +22,7 @@ def _entry(s: ImagingStudy) -> TimelineEntry:
         "modality": s.modality or _("Imaging"), "description": s.study_description, "status": display(s, "status")}
     return TimelineEntry(at=s.shown_at, kind="imaging", title=title,
                          summary=reports[-1].impression if reports else s.clinical_question,
-                         organisation=s.from_org.name, url=reverse("imaging:study-detail", args=[s.pk]))
+                         organisation=s.from_org.name, url=reverse_lazy("imaging:study-detail", args=[s.pk]))
 
 
 @timeline.from_sources

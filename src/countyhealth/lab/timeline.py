@@ -1,6 +1,6 @@
 """The lab's entries in the resident's 360° timeline: one per report, one per critical value."""
 
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,7 +18,7 @@ def _report(r: LabReport) -> TimelineEntry:
         at=r.specimen_at, kind="lab_report", title=_("Lab report from %(lab)s") % {"lab": r.performing_org.name},
         summary="; ".join(f"{x.test.name_zh} {x.display_value} {x.unit}" + (f" ({x.flag})" if x.flag != "N" else "")
                           for x in r.results.all()),
-        organisation=r.performing_org.name, url=reverse("lab:report-detail", args=[r.pk]))
+        organisation=r.performing_org.name, url=reverse_lazy("lab:report-detail", args=[r.pk]))
 
 
 def _alert(a: CriticalAlert) -> TimelineEntry:
@@ -27,7 +27,7 @@ def _alert(a: CriticalAlert) -> TimelineEntry:
         title=_("Critical value %(test)s %(value)s %(unit)s") % {
             "test": a.test.name_zh, "value": a.display_value, "unit": a.unit},
         summary=display(a, "status") + (f" · {a.ack_by.full_name or a.ack_by.username}" if a.ack_by else ""),
-        organisation=a.ordering_org.name, url=reverse("lab:alert-detail", args=[a.pk]))
+        organisation=a.ordering_org.name, url=reverse_lazy("lab:alert-detail", args=[a.pk]))
 
 
 @timeline.from_sources

@@ -1,6 +1,6 @@
 """The programmes' timeline provider (core.timeline): enrolments, follow-ups, child-health and maternal visits."""
 
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +22,7 @@ KINDS = {
 @timeline.from_sources
 def provider(user) -> list[Source]:
     def programmes_url(row):
-        return reverse("publichealth:resident-programmes", args=[row.resident_id])
+        return reverse_lazy("publichealth:resident-programmes", args=[row.resident_id])
 
     def enrolment(e):
         return TimelineEntry(at=e.enrolled_on, kind="enrolment",
@@ -37,7 +37,7 @@ def provider(user) -> list[Source]:
             at=v.visit_date, kind="followup",
             title=_("%(p)s follow-up: %(c)s") % {"p": display(v, "programme"), "c": display(v, "follow_up_class")},
             summary=f"{measures} → {display(v, 'next_action')}", organisation=v.organisation.name,
-            url=reverse("publichealth:followup-detail", args=[v.pk]))
+            url=reverse_lazy("publichealth:followup-detail", args=[v.pk]))
 
     def child_visit(c):
         message, params = rules.child.SLOT_LABELS[c.slot]

@@ -137,7 +137,7 @@ def get_timeline(request: HttpRequest, resident_id: int, kind: list[str] = KIND_
                               limit=limit)
     audit.record_access(request.user, [resident.pk], "records.timeline")
     items = [TimelineEntryOut(at=e.at, kind=e.kind, title=str(e.title), summary=str(e.summary),
-                              organisation=e.organisation, url=e.url) for e in found.entries]
+                              organisation=e.organisation, url=str(e.url) if e.url else None) for e in found.entries]
     return TimelinePage(items=items, next=found.next_cursor, has_next=found.next_cursor is not None,
                         kinds={code: str(text) for code, text in labels.items()})
 

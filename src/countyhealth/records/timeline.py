@@ -2,7 +2,7 @@
 checks and record status changes."""
 
 from django.core.exceptions import FieldDoesNotExist
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,7 +47,7 @@ def check_summary(check: AnnualHealthCheck) -> str:
 @timeline.from_sources
 def provider(user) -> list[Source]:
     def record_url(row):
-        return reverse("records:record-detail", args=[row.resident_id])
+        return reverse_lazy("records:record-detail", args=[row.resident_id])
 
     def opened(info):
         return TimelineEntry(
@@ -75,13 +75,13 @@ def provider(user) -> list[Source]:
         return TimelineEntry(
             at=c.check_date, kind="health_check", title=_("Annual health check"), summary=check_summary(c),
             organisation=c.organisation.name if c.organisation else "",
-            url=reverse("records:check-detail", args=[c.resident_id, c.pk]))
+            url=reverse_lazy("records:check-detail", args=[c.resident_id, c.pk]))
 
     def diagnosis(d):
         return TimelineEntry(
             at=d.diagnosed_on, kind="diagnosis", title=_("Diagnosis: %(name)s") % {"name": d.code.name_zh},
             summary=" · ".join(filter(None, [d.code_id, d.note])), organisation=d.organisation.name,
-            url=reverse("records:diagnoses", args=[d.resident_id]))
+            url=reverse_lazy("records:diagnoses", args=[d.resident_id]))
 
     return [
         Source("record", PersonalInfo.objects.select_related("opened_org", "resident")

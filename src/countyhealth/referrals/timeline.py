@@ -1,6 +1,6 @@
 """The referrals' timeline provider (core.timeline): every referral up or down, with its current status."""
 
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,7 +18,7 @@ def _entry(r: Referral) -> TimelineEntry:
                          title=_("%(direction)s referral to %(org)s (%(urgency)s) · %(status)s") % {
                              "direction": display(r, "direction"), "org": r.to_org.name,
                              "urgency": display(r, "urgency"), "status": display(r, "status")},
-                         summary=r.reason, organisation=r.from_org.name, url=reverse("referrals:detail", args=[r.pk]))
+                         summary=r.reason, organisation=r.from_org.name, url=reverse_lazy("referrals:detail", args=[r.pk]))
 
 
 @timeline.from_sources
