@@ -1,5 +1,5 @@
 """Rows of one model written in one statement: new rows by PostgreSQL's COPY there, the ORM's bulk_create
-elsewhere; changed fields of many rows by one UPDATE (`update`).
+elsewhere; changed fields of many rows by one UPDATE (`update`); the unsaved instances built fast (`build`).
 
 Why not bulk_create on PostgreSQL: Django 5.2 sends each column as an array through UNNEST, and psycopg
 quotes every element of every text array in Python; with `get_db_prep_save` on every value, that was most
