@@ -18,8 +18,9 @@ gathered into one village doctor's clinic. Then:
   its pushes are answered; it halves after one that is not): one transaction per push, follow-ups validated
   and classified by the publichealth rules and written in bulk (`sync/ingest.py`: visits, enrolment
   updates, audit rows, change log, mutation rows), then the referrals of the visits the rules refer,
-  together (their summaries from one query per timeline source for all the push's residents). Then the following weeks' queues with routine follow-ups only (every visit at target),
-  which isolates the referrals' share. Then the first queue replayed (answered from the stored results).
+  together (their summaries from one query per timeline source for all the push's residents). Then the
+  following weeks' queues with routine follow-ups only (every visit at target), which isolates the
+  referrals' share. Then the first queue replayed (answered from the stored results).
   Each ingest figure is the median of `--repeats` queues, one after another in time; every run is printed,
   as this machine's figures vary by a fifth from run to run. Baseline: the same number of follow-up rows
   written with one bulk_create. `--profile` prints cProfile's top costs of one extra push of a queue.

@@ -281,11 +281,11 @@ def followup_row(enrolment: Enrolment, facts: rules.VisitFacts, decision: rules.
     """The unsaved visit a decided follow-up stores (the phone's batch push builds the same rows in bulk)."""
     weight, height = _decimal(data.get("weight_kg")), _decimal(data.get("height_cm"))
     visit = bulk.build(FollowUpVisit, {
-        "resident_id": enrolment.resident_id, "enrolment_id": enrolment.pk, "programme": facts.programme,
-        "visit_date": facts.visit_date, "mode": facts.mode, "organisation_id": user.organisation_id,
-        "doctor_id": user.pk, "danger_signs": sorted(s.value for s in facts.danger_signs), "sbp": facts.sbp,
-        "dbp": facts.dbp, "heart_rate": facts.heart_rate, "temperature": facts.temperature, "weight_kg": weight,
-        "height_cm": height, "bmi": rules.bmi(weight, height) if weight and height else None,
+        "resident_id": enrolment.resident_id, "programme": facts.programme, "visit_date": facts.visit_date,
+        "mode": facts.mode, "organisation_id": user.organisation_id,
+        "danger_signs": sorted(s.value for s in facts.danger_signs), "sbp": facts.sbp, "dbp": facts.dbp,
+        "heart_rate": facts.heart_rate, "temperature": facts.temperature, "weight_kg": weight, "height_cm": height,
+        "bmi": rules.bmi(weight, height) if weight and height else None,
         "fpg": glucose_mmol(facts.fpg) if facts.fpg is not None else None,
         "random_glucose": glucose_mmol(facts.random_glucose) if facts.random_glucose is not None else None,
         "adr": facts.has_adr, "follow_up_class": decision.follow_up_class, "controlled": decision.controlled,
@@ -293,7 +293,7 @@ def followup_row(enrolment: Enrolment, facts: rules.VisitFacts, decision: rules.
         "client_uuid": client_uuid,
         **{name: data[name] for name in FOLLOWUP_FIELDS if data.get(name) not in (None, "")},
     })
-    visit.enrolment, visit.doctor = enrolment, user
+    visit.enrolment, visit.doctor = enrolment, user  # their ids set and the objects cached
     return visit
 
 
